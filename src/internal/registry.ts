@@ -51,7 +51,9 @@ function startReaper(pending: ReadonlyArray<{ pgid: number; afterMs: number }>):
       `(sleep ${(afterMs / 1000).toFixed(3)}; kill -s 0 -- -${pgid} && kill -s KILL -- -${pgid}) 2>/dev/null &`,
   );
   try {
-    spawn('/bin/sh', ['-c', `${jobs.join('\n')}\nwait`], { detached: true, stdio: 'ignore' }).unref();
+    // A bare environment: the reaper is rxproc's, not the application's.
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    spawn('/bin/sh', ['-c', `${jobs.join('\n')}\nwait`], { detached: true, stdio: 'ignore', env }).unref();
   } catch {
     // Nothing more can be done while the host exits; the first signal was sent.
   }

@@ -1,0 +1,33 @@
+import { liveProcessCount } from '../../src/index.js';
+import { eventually, markedProcesses, ownZombies } from './processes.js';
+
+/**
+ * After every test: no process a spec started is left alive (grandchildren included), no zombie of ours,
+ * and rxproc tracks no live tree. Leftovers are killed so that one failure does not cascade.
+ */
+export const mochaHooks = {
+  async afterEach(this: Mocha.Context): Promise<void> {
+    this.timeout(15000);
+    const clean = await eventually(() => markedProcesses().length === 0 && ownZombies().length === 0, 3000);
+    const tracked = await eventually(() => liveProcessCount() === 0, 4000);
+    if (clean && tracked) return;
+    const left = markedProcesses();
+    for (const { pid } of left) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    const zombies = ownZombies();
+    throw new Error(
+      `processes left behind by this test: ${JSON.stringify(left)}; zombies: ${JSON.stringify(zombies)}; ` +
+        `rxproc still tracks ${liveProcessCount()} tree(s)`,
+    );
+  },
+};
+
+// Any Node warning (MaxListenersExceeded, TimeoutOverflow, …) is a bug in the library: fail loudly.
+process.on('warning', (warning) => {
+  throw warning;
+});

@@ -1,0 +1,43 @@
+import type { Observable } from 'rxjs';
+import type { ProcessEvent } from '../../src/index.js';
+
+/** Everything an Observable did, once it finished. */
+export interface Outcome<T = ProcessEvent> {
+  readonly events: T[];
+  readonly error: unknown;
+  readonly completed: boolean;
+}
+
+/** Subscribes and resolves when the Observable completes or errors (never rejects). */
+export function outcome<T = ProcessEvent>(source: Observable<T>): Promise<Outcome<T>> {
+  return new Promise((resolve) => {
+    const events: T[] = [];
+    source.subscribe({
+      next: (event) => events.push(event),
+      error: (error: unknown) => resolve({ events, error, completed: false }),
+      complete: () => resolve({ events, error: undefined, completed: true }),
+    });
+  });
+}
+
+/** The concatenated output of one stream, as UTF-8. */
+export function output(events: readonly ProcessEvent[], stream: 'stdout' | 'stderr' = 'stdout'): string {
+  return Buffer.concat(events.flatMap((e) => (e.type === stream ? [e.data] : []))).toString('utf8');
+}
+
+/** Records every `process.kill` call while `body` runs (the calls still go through). */
+export async function recordKills<T>(body: () => Promise<T>): Promise<{ result: T; kills: Array<[number, string | number | undefined]> }> {
+  const kills: Array<[number, string | number | undefined]> = [];
+  const original = process.kill;
+  process.kill = ((pid: number, signal?: string | number) => {
+    kills.push([pid, signal]);
+    return original.call(process, pid, signal);
+  }) as typeof process.kill;
+  try {
+    return { result: await body(), kills };
+  } finally {
+    process.kill = original;
+  }
+}
+
+export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
