@@ -1,0 +1,79 @@
+import { expect } from 'chai';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { liveProcessCount, spawn$ } from '../../src/index.js';
+import { delay, outcome } from '../support/outcome.js';
+import { eventually, isAlive } from '../support/processes.js';
+
+const root = resolve(__dirname, '../..');
+const hostScript = resolve(root, 'spec/fixtures/host.mjs');
+
+/** Starts the host fixture (an application using the built rxproc) and waits for its tree's pids. */
+async function startHost(mode: string, killTimeout = 5000): Promise<{ host: ChildProcess; pids: number[] }> {
+  const host = spawn(process.execPath, [hostScript, mode, String(killTimeout)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const pids = await new Promise<number[]>((resolvePids, reject) => {
+    host.once('error', reject);
+    host.stdout!.once('data', (data: Buffer) => resolvePids(JSON.parse(data.toString()) as number[]));
+  });
+  return { host, pids };
+}
+
+const exitOf = (host: ChildProcess): Promise<[number | null, NodeJS.Signals | null]> =>
+  new Promise((resolveExit) => {
+    if (host.exitCode !== null || host.signalCode !== null) resolveExit([host.exitCode, host.signalCode]);
+    else host.once('exit', (code, signal) => resolveExit([code, signal]));
+  });
+
+const HOOKED_EVENTS = ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const listenerCounts = (): number[] => HOOKED_EVENTS.map((name) => process.listenerCount(name));
+
+describe('host exit (registry)', function () {
+  this.timeout(30000);
+
+  before(function () {
+    this.timeout(60000);
+    // The host fixture runs the built package, as an application would.
+    if (!existsSync(resolve(root, 'dist/index.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    it(`a host killed by ${signal} takes every child tree along and still dies of ${signal}`, async () => {
+      const { host, pids } = await startHost('plain');
+      expect(pids).to.have.length(2);
+      expect(pids.every(isAlive)).to.equal(true);
+      host.kill(signal);
+      expect(await exitOf(host)).to.deep.equal([null, signal]);
+      expect(await eventually(() => !pids.some(isAlive), 1000)).to.equal(true);
+    });
+  }
+
+  it('a host that calls process.exit keeps its exit code, and its children are killed', async () => {
+    const { host, pids } = await startHost('exit');
+    expect(await exitOf(host)).to.deep.equal([7, null]);
+    expect(await eventually(() => !pids.some(isAlive), 1000)).to.equal(true);
+  });
+
+  it('a tree that ignores SIGTERM is SIGKILLed after killTimeout, though the host is gone', async () => {
+    const { host, pids } = await startHost('ignore-term', 300);
+    host.kill('SIGTERM');
+    expect(await exitOf(host)).to.deep.equal([null, 'SIGTERM']);
+    await delay(100);
+    expect(pids.some(isAlive), 'alive until killTimeout').to.equal(true);
+    expect(await eventually(() => !pids.some(isAlive), 3000)).to.equal(true);
+  });
+
+  it('leaves no listener on process once no process is live', async () => {
+    const before = listenerCounts();
+    const sub = spawn$('sleep', ['30']).subscribe();
+    await delay(20);
+    expect(liveProcessCount()).to.equal(1);
+    expect(listenerCounts()).to.not.deep.equal(before);
+    sub.unsubscribe();
+    await eventually(() => liveProcessCount() === 0);
+    expect(listenerCounts()).to.deep.equal(before);
+    await outcome(spawn$('true'));
+    expect(liveProcessCount()).to.equal(0);
+    expect(listenerCounts()).to.deep.equal(before);
+  });
+});
