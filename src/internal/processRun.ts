@@ -70,7 +70,7 @@ export class ProcessRun {
     // Permanent no-op handlers: an 'error' arriving after teardown (a late EPIPE, a spawn failure the
     // subscriber did not wait for) must never become an uncaught exception in the host.
     child.on('error', noop);
-    for (const stream of child.stdio) stream?.on('error', noop);
+    for (const stream of streamsOf(child)) stream?.on('error', noop);
     if (child.pid === undefined) {
       child.once('error', this.failToStart);
       return;
@@ -181,7 +181,7 @@ export class ProcessRun {
         stream?.removeListener('data', this.onStdout).removeListener('data', this.onStderr);
         stream?.removeListener('close', this.onOutputClosed);
       }
-      for (const stream of child.stdio) stream?.destroy();
+      for (const stream of streamsOf(child)) stream?.destroy();
     }
     this.tree?.terminate();
   }
@@ -193,4 +193,9 @@ function buildEnv({ env, extendEnv }: ResolvedOptions): NodeJS.ProcessEnv {
   // Node would pass `undefined` on as the string "undefined": undefined means "remove".
   for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
   return merged;
+}
+
+/** The child's stdio streams; Node leaves `stdio` unset when the spawn failed early (EMFILE, ENFILE). */
+function streamsOf(child: ChildProcess): ReadonlyArray<ChildProcess['stdio'][number]> {
+  return (child.stdio as ChildProcess['stdio'] | undefined) ?? [];
 }
