@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { groupHasLiveMember } from './groupMembers.js';
 
 /** How a tree is stopped: the first signal, then SIGKILL after `killTimeout` ms if anything is still alive. */
 export interface KillConfig {
@@ -46,9 +47,9 @@ export class ProcessTree {
     return send(-this.pid, signal);
   }
 
-  /** Whether the child or any process of its group is alive (or a zombie not yet reaped). */
+  /** Whether the child (until its exit is seen) or any living process of its group is there. */
   isAlive(): boolean {
-    return !this.exited || this.signalGroup(0);
+    return !this.exited || groupHasLiveMember(this.pid);
   }
 
   /**
@@ -81,13 +82,13 @@ export class ProcessTree {
 
   /**
    * The kernel says nothing when a grandchild dies (it is not ours to reap), so after the child's exit the
-   * group is probed with signal 0, backing off, until it is empty: then the tree is settled at once
+   * group is probed, backing off, until no living member is left: then the tree is settled at once
    * instead of at `killTimeout`.
    */
   private watchGroup(delayMs: number): void {
     clearTimeout(this.poll);
     if (this.settled) return;
-    if (!this.signalGroup(0)) return this.settle();
+    if (!groupHasLiveMember(this.pid)) return this.settle();
     const next = Math.min(Math.max(delayMs * 2, POLL_FIRST_MS), POLL_MAX_MS);
     this.poll = setTimeout(() => this.watchGroup(next), delayMs === 0 ? POLL_FIRST_MS : delayMs).unref();
   }

@@ -1,0 +1,25 @@
+import { expect } from 'chai';
+import { resolve } from 'node:path';
+import { lastValueFrom, reduce } from 'rxjs';
+import { spawn$ } from '../src/index.js';
+
+const root = resolve(__dirname, '..');
+
+describe('examples (npm start)', function () {
+  this.timeout(60000);
+
+  it('the demonstration runs every example against the built package and ends cleanly', async () => {
+    // `npm test` builds first (pretest); the examples import the package by its name, as a user would.
+    const text = await lastValueFrom(
+      spawn$(process.execPath, ['examples/demo.js'], { cwd: root }).pipe(
+        reduce((all, e) => (e.type === 'stdout' ? all + e.data.toString() : all), ''),
+      ),
+    );
+    for (const heading of ['Output as events', 'Stdin from an Observable', 'Cancel = kill the whole tree', 'Errors that say']) {
+      expect(text).to.include(`== ${heading}`);
+    }
+    expect(text).to.include('child alive: false, grandchild alive: false');
+    expect(text).to.include('SpawnError ENOENT');
+    expect(text).to.include('Processes rxproc still tracks: 0');
+  });
+});
