@@ -6,3 +6,4 @@ export { ProcessError, type ProcessErrorDetails } from './errors/ProcessError.js
 export { SpawnError, type SpawnErrorDetails } from './errors/SpawnError.js';
 export { ProcessExitError, ProcessTimeoutError, type ProcessExitErrorDetails } from './errors/ProcessExitError.js';
 export { liveProcessCount } from './internal/registry.js';
+export type { ResolvedOptions as ResolvedSpawnOptions } from './internal/validateOptions.js';

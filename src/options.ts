@@ -66,7 +66,17 @@ export interface SpawnOptions {
   readonly gid?: number;
 }
 
-/** The defaults of {@link SpawnOptions}, for reference. */
+/**
+ * The defaults of {@link SpawnOptions}, for reference (frozen; options are passed per call).
+ *
+ * @example
+ * ```ts
+ * import { SPAWN_DEFAULTS, spawn$ } from 'rxproc';
+ *
+ * // Give a slow-stopping server twice the default grace before SIGKILL.
+ * spawn$('my-server', { killTimeout: SPAWN_DEFAULTS.killTimeout * 2 });
+ * ```
+ */
 export const SPAWN_DEFAULTS = Object.freeze({
   killSignal: 'SIGTERM' as NodeJS.Signals,
   killTimeout: 5000,

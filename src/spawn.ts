@@ -7,7 +7,16 @@ import { validateOptions, type ResolvedOptions } from './internal/validateOption
 /**
  * A process as a cold Observable, as returned by {@link spawn$}. It is an ordinary RxJS Observable; it also
  * says what it runs, so that operators can recognise a process source (and, for instance, connect two
- * processes with a kernel pipe).
+ * processes with a kernel pipe). Create it with `spawn$`, not with `new`.
+ *
+ * @example
+ * ```ts
+ * import { spawn$, ProcessObservable } from 'rxproc';
+ *
+ * const make$ = spawn$('make', ['-j4'], { cwd: 'build' });
+ * console.log(make$ instanceof ProcessObservable, make$.command, make$.args, make$.options.killSignal);
+ * // true make [ '-j4' ] SIGTERM
+ * ```
  */
 export class ProcessObservable extends Observable<ProcessEvent> {
   /** The options, checked and with their defaults. */

@@ -26,7 +26,21 @@ export function untrack(tree: ProcessTree): void {
   }
 }
 
-/** How many process trees rxproc is responsible for right now (running, or being stopped). */
+/**
+ * How many process trees rxproc is responsible for right now: running, or being stopped after an
+ * unsubscribe. Useful in tests and at shutdown to check that nothing is left.
+ *
+ * @example
+ * ```ts
+ * import { liveProcessCount, spawn$ } from 'rxproc';
+ *
+ * const subscription = spawn$('sleep', ['10']).subscribe();
+ * console.log(liveProcessCount()); // 1
+ * subscription.unsubscribe();      // SIGTERM to the group; the count drops to 0 once it is gone
+ * ```
+ *
+ * @returns The number of process trees that may still have a living process.
+ */
 export function liveProcessCount(): number {
   return live.size;
 }
