@@ -7,3 +7,6 @@ export { SpawnError, type SpawnErrorDetails } from './errors/SpawnError.js';
 export { ProcessExitError, ProcessTimeoutError, type ProcessExitErrorDetails } from './errors/ProcessExitError.js';
 export { liveProcessCount } from './internal/registry.js';
 export type { ResolvedOptions as ResolvedSpawnOptions } from './internal/validateOptions.js';
+export { lines, DEFAULT_MAX_LINE_LENGTH, type LinesOptions } from './operators/lines.js';
+export { OutputLimitError } from './errors/OutputLimitError.js';
+export type { ChunkOrEvent } from './internal/chunks.js';
