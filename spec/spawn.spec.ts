@@ -170,6 +170,23 @@ describe('spawn$', () => {
       expect(inherited.completed).to.equal(true);
     });
 
+    it('stdout and stderr to the same file share it, as >file 2>&1 does', async () => {
+      const file = join(dir, 'both.log');
+      await outcome(spawn$('sh', ['-c', 'echo aaa; echo bb >&2; echo c'], { stdout: { file }, stderr: { file } }));
+      expect(readFileSync(file, 'utf8')).to.equal('aaa\nbb\nc\n');
+    });
+
+    it('options are copied when spawn$ is called', async () => {
+      const env: Record<string, string> = { RXPROC_COPIED: 'before' };
+      const codes = [0];
+      const source = spawn$('sh', ['-c', 'echo $RXPROC_COPIED; exit 1'], { env, successExitCodes: codes });
+      env.RXPROC_COPIED = 'after';
+      codes.push(1);
+      const { events, error } = await outcome(source);
+      expect(output(events)).to.equal('before\n');
+      expect(error).to.be.instanceOf(ProcessExitError);
+    });
+
     it('signals are delivered to the running child', async () => {
       const signals = new Subject<NodeJS.Signals>();
       const script = "trap 'echo got HUP; exit 0' HUP; echo ready; while :; do sleep 0.02; done";
@@ -195,6 +212,11 @@ describe('spawn$', () => {
       expect((error as Error).message).to.match(/timed out after 100 ms and was stopped with SIGTERM/);
     });
 
+    it('timeout does not fire for a child that exited in time, even while a descendant holds its output', async () => {
+      const { completed } = await outcome(spawn$('sh', ['-c', 'sleep 5 & exit 0'], { timeout: 50, drainTimeout: 200 }));
+      expect(completed).to.equal(true);
+    });
+
     it('uid and gid', async function () {
       if (process.getuid?.() !== 0) this.skip();
       const { events } = await outcome(spawn$('sh', ['-c', 'id -u; id -g'], { uid: 65534, gid: 65533 }));
@@ -207,6 +229,7 @@ describe('spawn$', () => {
       ['empty command', () => spawn$(''), /command must be a non-empty string/],
       ['non-string command', () => spawn$(42 as never), /command must be a non-empty string, got number 42/],
       ['args not an array', () => spawn$('ls', 'x' as never, {}), /arguments must be an array of strings/],
+      ['args a string, no options', () => spawn$('ls', 'x' as never), /arguments must be an array of strings, got string 'x'/],
       ['non-string argument', () => spawn$('ls', ['a', 1 as never]), /argument 2 must be a string, got number 1/],
       ['options not an object', () => spawn$('ls', [], 5 as never), /option "options" must be an object, got 5/],
       ['unknown option', () => spawn$('ls', { kilSignal: 'SIGTERM' } as never), /unknown option "kilSignal"/],
@@ -221,7 +244,8 @@ describe('spawn$', () => {
       ['bad env', () => spawn$('ls', { env: { A: 1 as never } }), /"env.A" must be a string or undefined, got 1/],
       ['bad stdin', () => spawn$('ls', { stdin: 5 as never }), /"stdin" must be an Observable/],
       ['bad stdout', () => spawn$('ls', { stdout: 'file.txt' as never }), /"stdout" must be 'pipe', 'inherit', 'ignore' or \{ file/],
-      ['bad successExitCodes', () => spawn$('ls', { successExitCodes: [] }), /"successExitCodes" must be a non-empty array/],
+      ['empty successExitCodes', () => spawn$('ls', { successExitCodes: [] }), /"successExitCodes" must be a non-empty array/],
+      ['out-of-range successExitCodes', () => spawn$('ls', { successExitCodes: [0, 256] }), /exit codes from 0 to 255, got \[ 0, 256 \]/],
       ['bad uid', () => spawn$('ls', { uid: -1 }), /"uid" must be an integer ≥ 0, got -1/],
       ['bad signals', () => spawn$('ls', { signals: 'SIGHUP' as never }), /"signals" must be an Observable/],
       ['bad cwd', () => spawn$('ls', { cwd: 3 as never }), /"cwd" must be a non-empty path, got 3/],

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { Observable } from 'rxjs';
 import type { ProcessEvent } from './events.js';
 import type { SpawnOptions } from './options.js';
@@ -73,7 +74,7 @@ export function spawn$(
   let args: readonly string[] = [];
   let options = maybeOptions;
   if (Array.isArray(argsOrOptions)) args = argsOrOptions;
-  else if (argsOrOptions !== undefined && maybeOptions === undefined) options = argsOrOptions as SpawnOptions;
+  else if (isPlainObject(argsOrOptions) && maybeOptions === undefined) options = argsOrOptions as SpawnOptions;
   else if (argsOrOptions !== undefined) {
     throw new TypeError(`${where}: the arguments must be an array of strings, got ${describe(argsOrOptions)}`);
   }
@@ -83,5 +84,9 @@ export function spawn$(
 }
 
 function describe(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : `${typeof value} ${String(value).slice(0, 60)}`;
+  return `${value === null ? 'null' : typeof value} ${inspect(value, { depth: 1, breakLength: Infinity, maxStringLength: 60 })}`;
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -39,6 +39,13 @@ describe('SpawnError', () => {
     expect(err.message).to.include(`no such file: ${join(dir, 'nope.sh')}`);
   });
 
+  it('ENOENT for a script whose #! interpreter is missing says so', async () => {
+    const script = join(dir, 'orphan-shebang.sh');
+    writeFileSync(script, '#!/nonexistent/interpreter\necho hi\n', { mode: 0o755 });
+    const err = await spawnError(spawn$(script));
+    expect(err.message).to.include(`${script} exists, but its #! interpreter (or a library it needs) is missing`);
+  });
+
   it('a missing cwd names the cwd, not the command', async () => {
     const err = await spawnError(spawn$('ls', { cwd: join(dir, 'missing') }));
     expect(err).to.include({ code: 'ENOENT', cwd: join(dir, 'missing') });

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { resolve } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { filter, firstValueFrom, take, type Subscription } from 'rxjs';
 import { liveProcessCount, spawn$, type ProcessEvent } from '../../src/index.js';
 import { delay, outcome, recordKills } from '../support/outcome.js';
@@ -68,6 +70,27 @@ describe('termination (ProcessTree)', () => {
       [true, 'SIGTERM'],
       [true, 'SIGKILL'],
     ]);
+  });
+
+  it('a child shutting down on killSignal can still print: its pipes stay open until it is gone', async () => {
+    const marker = join(tmpdir(), `rxproc-bye-${process.pid}-${Date.now()}`);
+    const script = `trap 'echo bye; echo bye >&2; echo done > ${marker}; exit 0' TERM; echo ready; while :; do sleep 0.02; done`;
+    try {
+      const { pid, sub } = await startAndRead(spawn$('sh', ['-c', script]));
+      sub.unsubscribe();
+      expect(await eventually(() => !isAlive(pid))).to.equal(true);
+      expect(readFileSync(marker, 'utf8')).to.equal('done\n');
+    } finally {
+      rmSync(marker, { force: true });
+    }
+  });
+
+  it('liveProcessCount() is already 0 when complete is delivered', async () => {
+    const counts = await new Promise<number[]>((resolveCounts) => {
+      const seen: number[] = [];
+      spawn$('true').subscribe({ next: () => seen.push(liveProcessCount()), complete: () => resolveCounts([...seen, liveProcessCount()]) });
+    });
+    expect(counts).to.deep.equal([1, 1, 0]);
   });
 
   it('killTimeout: Infinity never escalates; killSignal is configurable', async () => {

@@ -34,9 +34,13 @@ function explain(code: string, { command, cwd }: FailedSpawn): string | undefine
   }
   const hasSlash = command.includes('/');
   if (code === 'ENOENT') {
-    return hasSlash
-      ? `no such file: ${resolve(cwd ?? '.', command)}`
-      : `command not found: "${command}" is not in the PATH (or a program it needs, such as its #! interpreter, is missing)`;
+    if (!hasSlash) {
+      return `command not found: "${command}" is not in the PATH (or a program it needs, such as its #! interpreter, is missing)`;
+    }
+    const path = resolve(cwd ?? '.', command);
+    return kindOf(path) === 'missing'
+      ? `no such file: ${path}`
+      : `${path} exists, but its #! interpreter (or a library it needs) is missing`;
   }
   if (code === 'EACCES' && hasSlash) {
     const path = resolve(cwd ?? '.', command);

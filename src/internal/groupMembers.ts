@@ -9,6 +9,7 @@ let hasProc: boolean | undefined;
  * machines), so on Linux the members are looked up in /proc. Elsewhere `kill` is all there is.
  *
  * Only called on the rare path where a group outlives its leader: it reads one small file per process.
+ * It answers "no" only when it saw members of the group and all of them were zombies.
  */
 export function groupHasLiveMember(pgid: number): boolean {
   try {
@@ -18,6 +19,7 @@ export function groupHasLiveMember(pgid: number): boolean {
   }
   hasProc ??= safeReaddir(PROC) !== undefined;
   if (!hasProc) return true;
+  let zombies = 0;
   for (const name of safeReaddir(PROC) ?? []) {
     const code = name.charCodeAt(0);
     if (code < 48 || code > 57) continue;
@@ -25,9 +27,12 @@ export function groupHasLiveMember(pgid: number): boolean {
     if (stat === undefined) continue;
     // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so parse after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ', 4);
-    if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+    if (Number(fields[2]) !== pgid) continue;
+    if (fields[0] !== 'Z') return true;
+    zombies++;
   }
-  return false;
+  // kill() found the group but /proc shows none of it (hidepid, another pid namespace): trust kill().
+  return zombies === 0;
 }
 
 function safeReaddir(path: string): string[] | undefined {

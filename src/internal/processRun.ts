@@ -76,7 +76,10 @@ export class ProcessRun {
       return;
     }
     const pid = child.pid;
-    this.tree = new ProcessTree(pid, child, options, untrack);
+    this.tree = new ProcessTree(pid, child, options, (tree) => {
+      untrack(tree);
+      this.releaseOutput();
+    });
     track(this.tree);
     child.once('exit', this.onExit);
     child.on('error', this.onChildError);
@@ -108,6 +111,7 @@ export class ProcessRun {
 
   private readonly onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
     this.exited = true;
+    clearTimeout(this.timeoutTimer);
     this.exitCode = code;
     this.exitSignal = signal;
     if (this.openOutputs === 0) return this.finish();
@@ -129,6 +133,9 @@ export class ProcessRun {
     const { exitCode, exitSignal: signal, subscriber, spec } = this;
     subscriber.next({ type: 'exit', pid, exitCode, signal, durationMs });
     if (this.ended) return;
+    // Settle the tree before the final notification, so that `liveProcessCount()` is already right in
+    // the subscriber's complete/error callback.
+    this.tree!.terminate();
     const details = { command: spec.command, args: spec.args, pid, exitCode, signal, durationMs, stderr: this.stderrTail.toString() };
     if (this.timedOut) {
       const { timeout = 0, killSignal } = spec.options;
@@ -180,10 +187,19 @@ export class ProcessRun {
       for (const stream of [child.stdout, child.stderr]) {
         stream?.removeListener('data', this.onStdout).removeListener('data', this.onStderr);
         stream?.removeListener('close', this.onOutputClosed);
+        // Keep reading (and dropping) until the tree is gone: a child that prints while it shuts down
+        // on killSignal must not die of SIGPIPE instead.
+        stream?.resume();
       }
-      for (const stream of streamsOf(child)) stream?.destroy();
+      child.stdin?.destroy();
+      if (this.tree === undefined) this.releaseOutput();
     }
     this.tree?.terminate();
+  }
+
+  /** Closes the host's ends of the output pipes (once the tree is gone, or when there never was one). */
+  private releaseOutput(): void {
+    for (const stream of streamsOf(this.child!)) stream?.destroy();
   }
 }
 

@@ -62,7 +62,8 @@ function killAllOnExit(): void {
 function startReaper(pending: ReadonlyArray<{ pgid: number; afterMs: number }>): void {
   const jobs = pending.map(
     ({ pgid, afterMs }) =>
-      `(sleep ${(afterMs / 1000).toFixed(3)}; kill -s 0 -- -${pgid} && kill -s KILL -- -${pgid}) 2>/dev/null &`,
+      // A POSIX sleep may take whole seconds only: then round up rather than kill early.
+      `(sleep ${(afterMs / 1000).toFixed(3)} || sleep ${Math.ceil(afterMs / 1000)}; kill -s 0 -- -${pgid} && kill -s KILL -- -${pgid}) 2>/dev/null &`,
   );
   try {
     // A bare environment: the reaper is rxproc's, not the application's.

@@ -32,16 +32,20 @@ export function planStdio(
   stderr: OutputOption,
   cwd: string | undefined,
 ): StdioPlan {
-  const fds: number[] = [];
+  const fds = new Map<string, number>();
   const close = (): void => {
-    while (fds.length > 0) closeSync(fds.pop()!);
+    for (const fd of fds.values()) closeSync(fd);
+    fds.clear();
   };
   const output = (stream: 'stdout' | 'stderr', option: OutputOption): 'pipe' | 'inherit' | 'ignore' | number => {
     if (typeof option === 'string') return option;
     const path = resolve(cwd ?? '.', option.file);
+    // stdout and stderr to the same file share one open file (as `>file 2>&1`), not two that overwrite.
+    const shared = fds.get(path);
+    if (shared !== undefined) return shared;
     try {
       const fd = openSync(path, option.append === true ? 'a' : 'w');
-      fds.push(fd);
+      fds.set(path, fd);
       return fd;
     } catch (err) {
       close();

@@ -74,20 +74,23 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
   }
   if (o.signals !== undefined && !isObservable(o.signals)) reject(where, 'signals', 'an Observable of signal names', o.signals);
   const codes = o.successExitCodes;
-  if (codes !== undefined && !(Array.isArray(codes) && codes.length > 0 && codes.every((c) => Number.isInteger(c)))) {
-    reject(where, 'successExitCodes', 'a non-empty array of integer exit codes', codes);
+  const isExitCode = (code: unknown): boolean => Number.isInteger(code) && (code as number) >= 0 && (code as number) <= 255;
+  if (codes !== undefined && !(Array.isArray(codes) && codes.length > 0 && codes.every(isExitCode))) {
+    reject(where, 'successExitCodes', 'a non-empty array of exit codes from 0 to 255', codes);
   }
   for (const name of ['uid', 'gid'] as const) {
     if (o[name] !== undefined && !isId(o[name])) reject(where, name, 'an integer ≥ 0', o[name]);
   }
+  // Copies: a caller changing its objects later must not change (or bypass the checks of) this spawn$.
   return {
     ...options,
+    env: options.env === undefined ? undefined : Object.freeze({ ...options.env }),
     stdout: checkOutput(where, 'stdout', o.stdout ?? 'pipe'),
     stderr: checkOutput(where, 'stderr', o.stderr ?? 'pipe'),
     killSignal: options.killSignal ?? SPAWN_DEFAULTS.killSignal,
     killTimeout: options.killTimeout ?? SPAWN_DEFAULTS.killTimeout,
     drainTimeout: options.drainTimeout ?? SPAWN_DEFAULTS.drainTimeout,
     extendEnv: options.extendEnv ?? SPAWN_DEFAULTS.extendEnv,
-    successExitCodes: options.successExitCodes ?? SPAWN_DEFAULTS.successExitCodes,
+    successExitCodes: Object.freeze([...(options.successExitCodes ?? SPAWN_DEFAULTS.successExitCodes)]),
   };
 }

@@ -1,0 +1,11 @@
+import { forkJoin, combineLatest, throwError } from 'rxjs';
+import { lib, delay, children, listeners, cleanup } from './h.mjs';
+const { spawn$, liveProcessCount } = lib;
+const which = process.argv[2];
+const first = which === 'nul' ? spawn$('bad\0cmd') : throwError(() => new Error('boom'));
+const op = process.argv[3] === 'cl' ? combineLatest : forkJoin;
+op([first, spawn$('sleep', ['30'])]).subscribe({ error: (e) => console.log('error:', e.message) });
+await delay(300);
+console.log('live processes:', children().map((p) => `${p.pid} ${p.state} ${p.cmd}`), 'liveProcessCount', liveProcessCount(), listeners());
+cleanup();
+process.exit(0);
