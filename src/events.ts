@@ -52,3 +52,17 @@ export interface ExitEvent {
 
 /** Any event's `type`. */
 export type ProcessEventType = ProcessEvent['type'];
+
+/**
+ * Emitted by `retryOnExit` when it is about to respawn a process: after the previous run's `exit` (and its
+ * error, if it failed), before the delay. The next run's events, from its `spawn`, follow.
+ */
+export interface RestartEvent {
+  readonly type: 'restart';
+  /** Which respawn this is: 1 for the first (the attempt counter, reset by `resetAfter`). */
+  readonly attempt: number;
+  /** How long rxproc waits before respawning, in ms. */
+  readonly delayMs: number;
+  /** Why: the previous run's error, or `undefined` when it succeeded (`when: 'always'`). */
+  readonly error: unknown;
+}

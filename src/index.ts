@@ -1,12 +1,34 @@
-export { spawn$, ProcessObservable } from './spawn.js';
-export type { ProcessEvent, ProcessEventType, SpawnEvent, StdoutEvent, StderrEvent, ExitEvent } from './events.js';
+// The public API of rxproc: re-exports only.
+
+// Processes
+export { spawn$ } from './spawn.js';
+export { ProcessObservable, type StageSpec } from './processObservable.js';
 export { SPAWN_DEFAULTS } from './options.js';
 export type { SpawnOptions, StdinOption, OutputOption, FileRedirect } from './options.js';
+export type { ResolvedOptions as ResolvedSpawnOptions } from './internal/validateOptions.js';
+export { liveProcessCount } from './internal/registry.js';
+
+// Events
+export type {
+  ProcessEvent,
+  ProcessEventType,
+  SpawnEvent,
+  StdoutEvent,
+  StderrEvent,
+  ExitEvent,
+  RestartEvent,
+} from './events.js';
+export type { ChunkOrEvent } from './internal/chunks.js';
+
+// Operators
+export { lines, DEFAULT_MAX_LINE_LENGTH, type LinesOptions } from './operators/lines.js';
+export { collectOutput, DEFAULT_MAX_BUFFER, type CollectOutputOptions, type CollectedOutput } from './operators/collectOutput.js';
+export { pipeTo, type PipeToOptions } from './operators/pipeTo.js';
+export { retryOnExit, type RetryOnExitConfig } from './operators/retryOnExit.js';
+export { exponentialBackoff, type ExponentialBackoffConfig } from './backoff.js';
+
+// Errors
 export { ProcessError, type ProcessErrorDetails } from './errors/ProcessError.js';
 export { SpawnError, type SpawnErrorDetails } from './errors/SpawnError.js';
 export { ProcessExitError, ProcessTimeoutError, type ProcessExitErrorDetails } from './errors/ProcessExitError.js';
-export { liveProcessCount } from './internal/registry.js';
-export type { ResolvedOptions as ResolvedSpawnOptions } from './internal/validateOptions.js';
-export { lines, DEFAULT_MAX_LINE_LENGTH, type LinesOptions } from './operators/lines.js';
 export { OutputLimitError } from './errors/OutputLimitError.js';
-export type { ChunkOrEvent } from './internal/chunks.js';

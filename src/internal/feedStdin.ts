@@ -1,13 +1,15 @@
 import { isObservable, type Observable, type Subscription } from 'rxjs';
 import type { Writable } from 'node:stream';
+import { FlowGate, withFlowGate } from './flowGate.js';
 
 /** Something the stdin source did wrong, or its own error: the process is killed and this is reported. */
 export type StdinFailure = (error: unknown) => void;
 
 /**
  * Writes `source` into the child's stdin and closes it (EOF) when the source ends. A child that exits or
- * closes its stdin early is not an error (EPIPE and friends are swallowed: the exit status decides).
- * Returns the cleanup, which stops the source.
+ * closes its stdin early is not an error (EPIPE and friends are swallowed: the exit status decides), and
+ * the source is then unsubscribed. Processes at the source of an Observable are held back while the pipe
+ * is full (see {@link FlowGate}). Returns the cleanup, which stops the source.
  */
 export function feedStdin(
   stdin: Writable,
@@ -19,23 +21,29 @@ export function feedStdin(
     return () => undefined;
   }
   let subscription: Subscription | undefined;
+  const gate = new FlowGate();
   const stop = (): void => subscription?.unsubscribe();
+  const drained = (): void => gate.resume();
   // The reader went away: nothing more will be read, so stop producing.
   stdin.once('close', stop);
-  subscription = source.subscribe({
-    next: (chunk) => {
-      if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
-        fail(new TypeError(`stdin: the Observable emitted ${describe(chunk)}; expected a string or a Uint8Array`));
-      } else if (stdin.writable) {
-        stdin.write(chunk);
-      }
-    },
-    error: fail,
-    complete: () => stdin.end(),
-  });
+  stdin.on('drain', drained);
+  subscription = withFlowGate(gate, () =>
+    source.subscribe({
+      next: (chunk) => {
+        if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+          fail(new TypeError(`stdin: the Observable emitted ${describe(chunk)}; expected a string or a Uint8Array`));
+        } else if (stdin.writable && !stdin.write(chunk)) {
+          gate.pause();
+        }
+      },
+      error: fail,
+      complete: () => stdin.end(),
+    }),
+  );
   if (stdin.destroyed) stop();
   return () => {
     stdin.removeListener('close', stop);
+    stdin.removeListener('drain', drained);
     stop();
   };
 }

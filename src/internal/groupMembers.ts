@@ -50,3 +50,14 @@ function safeRead(path: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Whether process `pid` has ended even if Node has not reaped it yet: on Linux, a zombie (or no process)
+ * in /proc. Elsewhere, `false`: only the exit event tells.
+ */
+export function hasEnded(pid: number): boolean {
+  hasProc ??= safeReaddir(PROC) !== undefined;
+  if (!hasProc) return false;
+  const stat = safeRead(`${PROC}/${pid}/stat`);
+  return stat === undefined || stat.charAt(stat.lastIndexOf(')') + 2) === 'Z';
+}

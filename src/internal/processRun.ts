@@ -6,6 +6,8 @@ import { ProcessExitError, ProcessTimeoutError } from '../errors/ProcessExitErro
 import type { ProcessEvent } from '../events.js';
 import { diagnoseSpawnFailure, findNulByte } from './diagnoseSpawnFailure.js';
 import { feedStdin } from './feedStdin.js';
+import { hasEnded } from './groupMembers.js';
+import { currentFlowGate } from './flowGate.js';
 import { ProcessTree } from './processTree.js';
 import { track, untrack } from './registry.js';
 import { planStdio, type StdioPlan } from './stdio.js';
@@ -17,6 +19,10 @@ export interface ProcessSpec {
   readonly command: string;
   readonly args: readonly string[];
   readonly options: ResolvedOptions;
+  /** A pipeline stage: read stdin from this stream (the previous stage's stdout), not from `options.stdin`. */
+  readonly stdinFrom?: Readable;
+  /** A pipeline stage whose stdout is handed to the next stage: it is piped but never read here. */
+  readonly handOverStdout?: boolean;
 }
 
 const STDERR_TAIL_BYTES = 64 * 1024;
@@ -42,6 +48,8 @@ export class ProcessRun {
   private stopStdin = noop;
   private signalsSubscription: Subscription | undefined;
   private readonly stderrTail = new TailBuffer(STDERR_TAIL_BYTES);
+  /** Backpressure from whoever consumes this process's stdout, captured at subscription. */
+  private readonly gate = currentFlowGate();
 
   constructor(
     private readonly subscriber: Subscriber<ProcessEvent>,
@@ -57,7 +65,7 @@ export class ProcessRun {
     let plan: StdioPlan | undefined;
     let child: ChildProcess;
     try {
-      plan = planStdio(options.stdin, options.stdout, options.stderr, options.cwd);
+      plan = planStdio(this.spec.stdinFrom ?? options.stdin, options.stdout, options.stderr, options.cwd);
       // detached: the child gets its own session and process group, so the whole tree can be signalled.
       child = spawn(command, args, { cwd: options.cwd, env, stdio: plan.stdio, detached: true, uid: options.uid, gid: options.gid });
     } catch (err) {
@@ -85,10 +93,13 @@ export class ProcessRun {
     child.on('error', this.onChildError);
     this.subscriber.next({ type: 'spawn', pid });
     if (this.ended) return;
-    this.watchOutput(child.stdout, this.onStdout);
+    if (this.spec.handOverStdout !== true) {
+      this.watchOutput(child.stdout, this.onStdout);
+      if (child.stdout !== null) this.gate?.add(child.stdout);
+    }
     this.watchOutput(child.stderr, this.onStderr);
     const { stdin, signals, timeout } = options;
-    if (child.stdin !== null && stdin !== undefined && stdin !== 'inherit' && stdin !== 'ignore') {
+    if (child.stdin !== null && this.spec.stdinFrom === undefined && stdin !== undefined && stdin !== 'inherit' && stdin !== 'ignore') {
       this.stopStdin = feedStdin(child.stdin, stdin, this.fail);
     }
     this.signalsSubscription = signals?.subscribe({ next: this.sendSignal, error: this.fail });
@@ -184,6 +195,7 @@ export class ProcessRun {
       child.removeListener('exit', this.onExit);
       child.removeListener('error', this.onChildError);
       child.removeListener('error', this.failToStart);
+      if (child.stdout !== null) this.gate?.remove(child.stdout);
       for (const stream of [child.stdout, child.stderr]) {
         stream?.removeListener('data', this.onStdout).removeListener('data', this.onStderr);
         stream?.removeListener('close', this.onOutputClosed);
@@ -195,6 +207,16 @@ export class ProcessRun {
       if (this.tree === undefined) this.releaseOutput();
     }
     this.tree?.terminate();
+  }
+
+  /** The host's end of the child's stdout pipe, for a pipeline to hand to the next stage. */
+  get stdout(): Readable | null {
+    return this.child?.stdout ?? null;
+  }
+
+  /** Whether the child has ended: it never started, its exit was seen, or it is a zombie not yet reaped. */
+  get childEnded(): boolean {
+    return this.tree === undefined || this.tree.exited || hasEnded(this.tree.pid);
   }
 
   /** Closes the host's ends of the output pipes (once the tree is gone, or when there never was one). */

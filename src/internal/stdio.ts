@@ -1,6 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { StdioOptions } from 'node:child_process';
+import { Readable } from 'node:stream';
 import type { OutputOption, StdinOption } from '../options.js';
 
 /** The `stdio` array for `child_process.spawn`, and the host's copies of redirect files to close after it. */
@@ -27,7 +28,7 @@ export class RedirectError extends Error {
 
 /** Opens what the options redirect to; throws {@link RedirectError} when a file cannot be opened. */
 export function planStdio(
-  stdin: StdinOption | undefined,
+  stdin: StdinOption | Readable | undefined,
   stdout: OutputOption,
   stderr: OutputOption,
   cwd: string | undefined,
@@ -53,6 +54,10 @@ export function planStdio(
     }
   };
   // No stdin option means /dev/null: an immediate EOF, never the host's terminal.
-  const input = stdin === 'inherit' ? 'inherit' : stdin === undefined || stdin === 'ignore' ? 'ignore' : 'pipe';
+  const input =
+    stdin instanceof Readable ? stdin
+    : stdin === 'inherit' ? 'inherit'
+    : stdin === undefined || stdin === 'ignore' ? 'ignore'
+    : 'pipe';
   return { stdio: [input, output('stdout', stdout), output('stderr', stderr)], close };
 }

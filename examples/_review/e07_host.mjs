@@ -1,0 +1,12 @@
+import { lib, delay, children } from './h.mjs';
+const { spawn$ } = lib;
+const mode = process.argv[2];
+if (mode === 'ownsigint') process.on('SIGTERM', () => { console.log('app SIGTERM handler'); setTimeout(() => process.exit(0), 100); });
+spawn$('sh', ['-c', 'trap "" TERM; sleep 30 & sleep 30; wait'], { killTimeout: 1000 }).subscribe({ next: (e) => e.type === 'spawn' && console.log('spawned', e.pid), error: (e) => console.log('err', e.message) });
+spawn$('sleep', ['30']).subscribe();
+await delay(300);
+if (mode === 'exit') process.exit(3);
+if (mode === 'throw') throw new Error('uncaught');
+process.kill(process.pid, 'SIGTERM');
+await delay(2000);
+console.log('host survived?');

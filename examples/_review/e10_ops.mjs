@@ -1,0 +1,16 @@
+import { lib, delay, children, listeners, fds } from './h.mjs';
+import { repeat, retry, range, mergeMap, switchMap, interval, take, lastValueFrom, toArray, timer, exhaustMap, takeUntil, filter, first, race, defer } from 'rxjs';
+const { spawn$, liveProcessCount } = lib;
+process.on('warning', (w) => console.log('WARNING', w.name, w.message));
+const f0 = fds();
+let n = 0;
+await lastValueFrom(spawn$('true').pipe(filter((e) => e.type === 'exit'), repeat(100), toArray())).then((a) => console.log('repeat: exits', a.length));
+await lastValueFrom(spawn$('false').pipe(retry(30)), { defaultValue: 0 }).catch((e) => console.log('retry ended with', e.constructor.name));
+await lastValueFrom(range(0, 60).pipe(mergeMap(() => spawn$('sleep', ['0.2']), 60), toArray())).then((a) => console.log('60 concurrent events', a.length));
+await lastValueFrom(interval(3).pipe(take(60), switchMap(() => spawn$('sleep', ['1'])), filter((e) => e.type === 'exit'), take(1))).then((e) => console.log('switchMap last exit', e.exitCode));
+await lastValueFrom(spawn$('sh', ['-c', 'echo a; sleep 5']).pipe(first((e) => e.type === 'stdout'))).then((e) => console.log('first stdout', e.data + ''));
+await lastValueFrom(race(timer(10), spawn$('sleep', ['5']))).then(() => console.log('race done'));
+await lastValueFrom(spawn$('sleep', ['5']).pipe(takeUntil(timer(0)), toArray())).then((a) => console.log('takeUntil(timer0)', a.map((e) => e.type)));
+for (let i = 0; i < 100 && liveProcessCount() > 0; i++) await delay(20);
+await delay(200);
+console.log('left', children().length, 'live', liveProcessCount(), 'fd delta', fds() - f0, listeners());

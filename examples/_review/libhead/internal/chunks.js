@@ -1,0 +1,19 @@
+/** A Uint8Array as a Buffer over the same memory (no copy). */
+export const asBuffer = (bytes) => bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/**
+ * The bytes `value` contributes to `stream`: a plain chunk always counts, a process event only when its
+ * `type` is `stream`. `undefined` for other events; a `TypeError` for what is neither.
+ */
+export function toBuffer(value, stream) {
+    if (value instanceof Uint8Array)
+        return asBuffer(value);
+    if (typeof value === 'string')
+        return Buffer.from(value, 'utf8');
+    if (typeof value === 'object' && value !== null && typeof value.type === 'string') {
+        if (value.type !== stream)
+            return undefined;
+        if (value.data instanceof Uint8Array)
+            return asBuffer(value.data);
+    }
+    return new TypeError(`expected a process event, a string or a Uint8Array, got ${value === null ? 'null' : typeof value}`);
+}

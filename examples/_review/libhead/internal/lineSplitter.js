@@ -1,0 +1,84 @@
+const LF = 0x0a;
+const CR = 0x0d;
+/**
+ * Splits a byte stream into UTF-8 lines, whatever the chunking: on `\n` and `\r\n` (also when the `\r`
+ * and the `\n` arrive in different chunks); a lone `\r` is an ordinary character. Scans bytes with
+ * `indexOf` and decodes each byte once: all the complete lines of a chunk in one `toString`. Lines cut at
+ * a chunk boundary wait as bytes, so a multi-byte character split across chunks decodes whole.
+ */
+export class LineSplitter {
+    maxLineLength;
+    emit;
+    overflow;
+    parts = [];
+    pendingBytes = 0;
+    /**
+     * @param maxLineLength Longest line accepted, in bytes without the terminator.
+     * @param emit Receives each line, without its terminator.
+     * @param overflow Called (instead of growing without end) when a line exceeds the limit; the splitter
+     *   must not be used afterwards.
+     */
+    constructor(maxLineLength, emit, overflow) {
+        this.maxLineLength = maxLineLength;
+        this.emit = emit;
+        this.overflow = overflow;
+    }
+    push(chunk) {
+        const last = chunk.lastIndexOf(LF);
+        if (last === -1)
+            return this.keep(chunk);
+        let start = 0;
+        if (this.pendingBytes > 0) {
+            const first = chunk.indexOf(LF);
+            this.parts.push(chunk.subarray(0, first));
+            const line = Buffer.concat(this.parts, this.pendingBytes + first);
+            this.parts = [];
+            this.pendingBytes = 0;
+            if (!this.emitLine(line.toString('utf8', 0, line.length - (line[line.length - 1] === CR ? 1 : 0))))
+                return;
+            start = first + 1;
+        }
+        if (start <= last) {
+            // Every complete line of the chunk, decoded at once (both ends are on line boundaries).
+            const text = chunk.toString('utf8', start, last);
+            let from = 0;
+            for (let nl = text.indexOf('\n');; nl = text.indexOf('\n', from)) {
+                const end = nl === -1 ? text.length : nl;
+                const line = text.charCodeAt(end - 1) === CR ? text.slice(from, end - 1) : text.slice(from, end);
+                if (!this.emitLine(line))
+                    return;
+                if (nl === -1)
+                    break;
+                from = nl + 1;
+            }
+        }
+        if (last + 1 < chunk.length)
+            this.keep(chunk.subarray(last + 1));
+    }
+    /** The end of the stream: a last line without a terminator is a line too. */
+    end() {
+        if (this.pendingBytes === 0)
+            return;
+        const line = Buffer.concat(this.parts, this.pendingBytes);
+        this.parts = [];
+        this.pendingBytes = 0;
+        this.emitLine(line.toString('utf8'));
+    }
+    keep(part) {
+        this.parts.push(part);
+        this.pendingBytes += part.length;
+        // A trailing '\r' may yet turn out to be half of a '\r\n': it is not counted against the limit.
+        const counted = this.pendingBytes - (part[part.length - 1] === CR ? 1 : 0);
+        if (counted > this.maxLineLength)
+            this.overflow();
+    }
+    emitLine(line) {
+        // UTF-8 takes at most 3 bytes per UTF-16 unit: only long strings need their bytes counted.
+        if (line.length * 3 > this.maxLineLength && Buffer.byteLength(line) > this.maxLineLength) {
+            this.overflow();
+            return false;
+        }
+        this.emit(line);
+        return true;
+    }
+}

@@ -1,0 +1,59 @@
+import { Observable } from 'rxjs';
+import { OutputLimitError } from '../errors/OutputLimitError.js';
+import { LineSplitter } from '../internal/lineSplitter.js';
+import { toBuffer } from '../internal/chunks.js';
+/** The default `maxLineLength`: 16 MiB. */
+export const DEFAULT_MAX_LINE_LENGTH = 16 * 1024 * 1024;
+/**
+ * Splits a process's output (or any stream of string/byte chunks) into lines of UTF-8 text.
+ *
+ * Splits on `\n` and `\r\n`, also when the two bytes of a `\r\n`, or the bytes of one UTF-8 character,
+ * arrive in different chunks. A lone `\r` (a progress bar's carriage return) is kept as an ordinary
+ * character of the line. A last line without a terminator is emitted when the source completes, and what
+ * was received is emitted before an upstream error is passed on.
+ *
+ * @example
+ * ```ts
+ * import { spawn$, lines } from 'rxproc';
+ *
+ * spawn$('git', ['log', '--oneline']).pipe(lines()).subscribe((line) => console.log(line));
+ * spawn$('make').pipe(lines({ stream: 'stderr' })).subscribe((line) => console.error('make:', line));
+ * ```
+ *
+ * @param options See {@link LinesOptions}.
+ * @returns An operator emitting one string per line, without the terminator. It errors with an
+ *   `OutputLimitError` when a line exceeds `maxLineLength`, with a `TypeError` when the source emits
+ *   something that is neither a chunk nor a process event, and with the source's own error otherwise.
+ * @throws TypeError at call time when an option is invalid.
+ */
+export function lines(options = {}) {
+    const { stream = 'stdout', maxLineLength = DEFAULT_MAX_LINE_LENGTH } = options;
+    if (stream !== 'stdout' && stream !== 'stderr') {
+        throw new TypeError(`lines: option "stream" must be 'stdout' or 'stderr', got ${String(stream)}`);
+    }
+    if (!Number.isSafeInteger(maxLineLength) || maxLineLength < 1) {
+        throw new TypeError(`lines: option "maxLineLength" must be a whole number of bytes ≥ 1, got ${String(maxLineLength)}`);
+    }
+    return (source) => new Observable((subscriber) => {
+        const splitter = new LineSplitter(maxLineLength, (line) => subscriber.next(line), () => subscriber.error(new OutputLimitError(stream, 'maxLineLength', maxLineLength)));
+        return source.subscribe({
+            next: (value) => {
+                if (subscriber.closed)
+                    return;
+                const chunk = toBuffer(value, stream);
+                if (chunk instanceof Buffer)
+                    splitter.push(chunk);
+                else if (chunk !== undefined)
+                    subscriber.error(chunk);
+            },
+            error: (error) => {
+                splitter.end();
+                subscriber.error(error);
+            },
+            complete: () => {
+                splitter.end();
+                subscriber.complete();
+            },
+        });
+    });
+}

@@ -1,0 +1,54 @@
+/**
+ * The events a process Observable emits, as a tagged union on `type`.
+ *
+ * Order: exactly one `spawn` first, then any number of `stdout`/`stderr` chunks in arrival order, then
+ * exactly one `exit` last. A process that never started emits nothing and errors with a `SpawnError`.
+ *
+ * @example
+ * ```ts
+ * import { spawn$, type ProcessEvent } from 'rxproc';
+ *
+ * spawn$('echo', ['hi']).subscribe((event: ProcessEvent) => {
+ *   if (event.type === 'stdout') process.stdout.write(event.data);
+ *   if (event.type === 'exit') console.log('exit code', event.exitCode);
+ * });
+ * ```
+ */
+export type ProcessEvent = SpawnEvent | StdoutEvent | StderrEvent | ExitEvent;
+
+/** The process is running: emitted once, first. */
+export interface SpawnEvent {
+  readonly type: 'spawn';
+  /** The operating-system process id, also the id of the process group rxproc created for it. */
+  readonly pid: number;
+}
+
+/** A chunk of standard output, as read from the pipe (chunk boundaries are arbitrary). */
+export interface StdoutEvent {
+  readonly type: 'stdout';
+  readonly data: Buffer;
+}
+
+/** A chunk of standard error, as read from the pipe (chunk boundaries are arbitrary). */
+export interface StderrEvent {
+  readonly type: 'stderr';
+  readonly data: Buffer;
+}
+
+/**
+ * The process ended and its output was read to the end: emitted once, last, before `complete` (or before
+ * the `ProcessExitError` when the exit counts as a failure).
+ */
+export interface ExitEvent {
+  readonly type: 'exit';
+  readonly pid: number;
+  /** The exit code, or `null` when a signal ended the process. */
+  readonly exitCode: number | null;
+  /** The signal that ended the process, or `null` when it exited by itself. */
+  readonly signal: NodeJS.Signals | null;
+  /** Milliseconds from the spawn to the end of the output. */
+  readonly durationMs: number;
+}
+
+/** Any event's `type`. */
+export type ProcessEventType = ProcessEvent['type'];

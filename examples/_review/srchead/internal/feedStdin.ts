@@ -1,0 +1,47 @@
+import { isObservable, type Observable, type Subscription } from 'rxjs';
+import type { Writable } from 'node:stream';
+
+/** Something the stdin source did wrong, or its own error: the process is killed and this is reported. */
+export type StdinFailure = (error: unknown) => void;
+
+/**
+ * Writes `source` into the child's stdin and closes it (EOF) when the source ends. A child that exits or
+ * closes its stdin early is not an error (EPIPE and friends are swallowed: the exit status decides).
+ * Returns the cleanup, which stops the source.
+ */
+export function feedStdin(
+  stdin: Writable,
+  source: Observable<string | Uint8Array> | string | Uint8Array,
+  fail: StdinFailure,
+): () => void {
+  if (!isObservable(source)) {
+    stdin.end(source);
+    return () => undefined;
+  }
+  let subscription: Subscription | undefined;
+  const stop = (): void => subscription?.unsubscribe();
+  // The reader went away: nothing more will be read, so stop producing.
+  stdin.once('close', stop);
+  subscription = source.subscribe({
+    next: (chunk) => {
+      if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+        fail(new TypeError(`stdin: the Observable emitted ${describe(chunk)}; expected a string or a Uint8Array`));
+      } else if (stdin.writable) {
+        stdin.write(chunk);
+      }
+    },
+    error: fail,
+    complete: () => stdin.end(),
+  });
+  if (stdin.destroyed) stop();
+  return () => {
+    stdin.removeListener('close', stop);
+    stop();
+  };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value)})`;
+  return `a ${typeof value} (${String(value)})`;
+}

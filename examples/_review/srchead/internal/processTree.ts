@@ -1,0 +1,114 @@
+import type { ChildProcess } from 'node:child_process';
+import { groupHasLiveMember } from './groupMembers.js';
+
+/** How a tree is stopped: the first signal, then SIGKILL after `killTimeout` ms if anything is still alive. */
+export interface KillConfig {
+  readonly killSignal: NodeJS.Signals;
+  readonly killTimeout: number;
+}
+
+/** Probing an exited child's group for stragglers: first after this many ms, doubling up to the max. */
+const POLL_FIRST_MS = 5;
+const POLL_MAX_MS = 250;
+
+/**
+ * One spawned child and the process group it leads (rxproc starts every child in its own session, so its
+ * pid is also its group id). Every signal rxproc sends goes through here, which is what guarantees:
+ * - the child itself is signalled only while its exit has not been seen (until Node reaps it, its pid
+ *   cannot be reused, so the signal can only reach the right process);
+ * - after that exit only the group is addressed (`kill(-pgid)`), and the kernel does not hand out a
+ *   group's id as a new pid while any member of the group is alive.
+ */
+export class ProcessTree {
+  /** The child's exit has been seen (Node reaped it). */
+  exited = false;
+  private terminating = false;
+  private escalation: NodeJS.Timeout | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private settled = false;
+
+  constructor(
+    readonly pid: number,
+    child: ChildProcess,
+    readonly config: KillConfig,
+    private readonly onSettled: (tree: ProcessTree) => void,
+  ) {
+    // Registered before anyone else's 'exit' listener, so `exited` is true by the time they run.
+    child.once('exit', () => this.onLeaderExit());
+  }
+
+  /** Sends `signal` to the child alone; `false` when its exit was already seen or it is gone. */
+  signalLeader(signal: NodeJS.Signals | number): boolean {
+    return !this.exited && send(this.pid, signal);
+  }
+
+  /** Sends `signal` to every process of the group; `false` when the group is empty. */
+  signalGroup(signal: NodeJS.Signals | number): boolean {
+    return send(-this.pid, signal);
+  }
+
+  /** Whether the child (until its exit is seen) or any living process of its group is there. */
+  isAlive(): boolean {
+    return !this.exited || groupHasLiveMember(this.pid);
+  }
+
+  /**
+   * Stops the whole tree: `killSignal` to the group, then SIGKILL after `killTimeout` if anything of it is
+   * still alive. Idempotent; does nothing to a tree that is already gone (no signal at all).
+   */
+  terminate(): void {
+    if (this.terminating || this.settled) return;
+    this.terminating = true;
+    if (!this.isAlive() || !this.signalGroup(this.config.killSignal)) return this.settle();
+    const { killTimeout } = this.config;
+    if (killTimeout === 0) this.escalate();
+    else if (Number.isFinite(killTimeout)) {
+      // Unref'd: a dying tree must not keep the host alive; the host's exit hook covers what is left.
+      this.escalation = setTimeout(() => this.escalate(), killTimeout).unref();
+    }
+    if (this.exited) this.watchGroup(POLL_FIRST_MS);
+  }
+
+  private escalate(): void {
+    this.escalation = undefined;
+    this.signalGroup('SIGKILL');
+    if (this.exited) this.settle();
+  }
+
+  private onLeaderExit(): void {
+    this.exited = true;
+    if (this.terminating) this.watchGroup(0);
+  }
+
+  /**
+   * The kernel says nothing when a grandchild dies (it is not ours to reap), so after the child's exit the
+   * group is probed, backing off, until no living member is left: then the tree is settled at once
+   * instead of at `killTimeout`.
+   */
+  private watchGroup(delayMs: number): void {
+    clearTimeout(this.poll);
+    if (this.settled) return;
+    if (!groupHasLiveMember(this.pid)) return this.settle();
+    const next = Math.min(Math.max(delayMs * 2, POLL_FIRST_MS), POLL_MAX_MS);
+    this.poll = setTimeout(() => this.watchGroup(next), delayMs === 0 ? POLL_FIRST_MS : delayMs).unref();
+  }
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.escalation);
+    clearTimeout(this.poll);
+    this.escalation = this.poll = undefined;
+    this.onSettled(this);
+  }
+}
+
+function send(pid: number, signal: NodeJS.Signals | number): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    // ESRCH: nothing there any more. EPERM: a member changed uid; nothing rxproc may do about it.
+    return false;
+  }
+}

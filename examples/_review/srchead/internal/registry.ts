@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { onExit } from 'signal-exit';
+import type { ProcessTree } from './processTree.js';
+
+/**
+ * Every process tree rxproc started that may still be alive, so that the host's exit (normal, SIGINT,
+ * SIGTERM, SIGHUP, …) takes them along. The exit hook is installed only while the registry is non-empty,
+ * so an idle rxproc leaves no listener on `process`.
+ */
+const live = new Set<ProcessTree>();
+let removeHook: (() => void) | undefined;
+
+/** Adds a tree that was just spawned. */
+export function track(tree: ProcessTree): void {
+  live.add(tree);
+  // signal-exit keeps the host's default signal behaviour: it re-raises the signal after the hooks ran
+  // unless the application has its own listener for it.
+  removeHook ??= onExit(killAllOnExit, { alwaysLast: true });
+}
+
+/** Removes a tree that is fully gone. */
+export function untrack(tree: ProcessTree): void {
+  if (live.delete(tree) && live.size === 0 && removeHook !== undefined) {
+    removeHook();
+    removeHook = undefined;
+  }
+}
+
+/**
+ * How many process trees rxproc is responsible for right now: running, or being stopped after an
+ * unsubscribe. Useful in tests and at shutdown to check that nothing is left.
+ *
+ * @example
+ * ```ts
+ * import { liveProcessCount, spawn$ } from 'rxproc';
+ *
+ * const subscription = spawn$('sleep', ['10']).subscribe();
+ * console.log(liveProcessCount()); // 1
+ * subscription.unsubscribe();      // SIGTERM to the group; the count drops to 0 once it is gone
+ * ```
+ *
+ * @returns The number of process trees that may still have a living process.
+ */
+export function liveProcessCount(): number {
+  return live.size;
+}
+
+function killAllOnExit(): void {
+  const pending: Array<{ pgid: number; afterMs: number }> = [];
+  for (const tree of live) {
+    if (!tree.isAlive() || !tree.signalGroup(tree.config.killSignal)) continue;
+    if (Number.isFinite(tree.config.killTimeout)) pending.push({ pgid: tree.pid, afterMs: tree.config.killTimeout });
+  }
+  live.clear();
+  if (pending.length > 0) startReaper(pending);
+}
+
+/**
+ * The host is going away and cannot wait for `killTimeout`: a detached shell outlives it and sends SIGKILL
+ * to each group that is still not empty when its time is up.
+ */
+function startReaper(pending: ReadonlyArray<{ pgid: number; afterMs: number }>): void {
+  const jobs = pending.map(
+    ({ pgid, afterMs }) =>
+      // A POSIX sleep may take whole seconds only: then round up rather than kill early.
+      `(sleep ${(afterMs / 1000).toFixed(3)} || sleep ${Math.ceil(afterMs / 1000)}; kill -s 0 -- -${pgid} && kill -s KILL -- -${pgid}) 2>/dev/null &`,
+  );
+  try {
+    // A bare environment: the reaper is rxproc's, not the application's.
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+    spawn('/bin/sh', ['-c', `${jobs.join('\n')}\nwait`], { detached: true, stdio: 'ignore', env }).unref();
+  } catch {
+    // Nothing more can be done while the host exits; the first signal was sent.
+  }
+}

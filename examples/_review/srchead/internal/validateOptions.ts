@@ -1,0 +1,96 @@
+import { constants } from 'node:os';
+import { inspect } from 'node:util';
+import { isObservable } from 'rxjs';
+import { SPAWN_DEFAULTS, type OutputOption, type SpawnOptions } from '../options.js';
+
+/** Options after checking, with defaults applied. */
+export type ResolvedOptions = Required<
+  Pick<SpawnOptions, 'killSignal' | 'killTimeout' | 'drainTimeout' | 'extendEnv' | 'successExitCodes' | 'stdout' | 'stderr'>
+> &
+  Omit<SpawnOptions, 'killSignal' | 'killTimeout' | 'drainTimeout' | 'extendEnv' | 'successExitCodes' | 'stdout' | 'stderr'>;
+
+const KNOWN = new Set<string>([
+  'cwd', 'env', 'extendEnv', 'stdin', 'stdout', 'stderr', 'killSignal', 'killTimeout', 'drainTimeout',
+  'signals', 'timeout', 'successExitCodes', 'uid', 'gid',
+]);
+
+/** Throws a `TypeError` naming the option, what was expected and what was given. */
+function reject(where: string, name: string, expected: string, given: unknown): never {
+  const shown = inspect(given, { depth: 1, breakLength: Infinity, maxStringLength: 80, maxArrayLength: 5 });
+  throw new TypeError(`${where}: option "${name}" must be ${expected}, got ${shown}`);
+}
+
+/** Whether `value` names a signal this platform knows (`'SIGTERM'`, not `'sigterm'` or `15`). */
+export function isSignalName(value: unknown): value is NodeJS.Signals {
+  return typeof value === 'string' && Object.hasOwn(constants.signals, value);
+}
+
+/** Node timers cannot wait longer (about 24.8 days); Infinity means "never". */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+const isMs = (value: unknown, min: number): value is number =>
+  typeof value === 'number' && value >= min && (value <= MAX_TIMER_MS || value === Infinity);
+const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+function checkOutput(where: string, name: string, value: unknown): OutputOption {
+  if (value === 'pipe' || value === 'inherit' || value === 'ignore') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { file?: unknown }).file === 'string') {
+    const { file, append } = value as { file: string; append?: unknown };
+    if (file !== '' && (append === undefined || typeof append === 'boolean')) return { file, append: append === true };
+  }
+  return reject(where, name, `'pipe', 'inherit', 'ignore' or { file: string, append?: boolean }`, value);
+}
+
+/** Checks every option of `spawn$` at call time and applies the defaults. */
+export function validateOptions(where: string, options: SpawnOptions | undefined): ResolvedOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    return reject(where, 'options', 'an object', options);
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) throw new TypeError(`${where}: unknown option "${key}"; the options are ${[...KNOWN].join(', ')}`);
+  }
+  const o = options as Record<string, unknown>;
+  if (o.cwd !== undefined && (typeof o.cwd !== 'string' || o.cwd === '')) reject(where, 'cwd', 'a non-empty path', o.cwd);
+  if (o.env !== undefined) {
+    if (typeof o.env !== 'object' || o.env === null || Array.isArray(o.env)) reject(where, 'env', 'an object of strings', o.env);
+    for (const [key, value] of Object.entries(o.env)) {
+      if (value !== undefined && typeof value !== 'string') reject(where, `env.${key}`, 'a string or undefined', value);
+    }
+  }
+  if (o.extendEnv !== undefined && typeof o.extendEnv !== 'boolean') reject(where, 'extendEnv', 'a boolean', o.extendEnv);
+  const stdin = o.stdin;
+  if (!(stdin === undefined || typeof stdin === 'string' || stdin instanceof Uint8Array || isObservable(stdin))) {
+    reject(where, 'stdin', `an Observable of strings or bytes, a string, a Uint8Array, 'inherit' or 'ignore'`, stdin);
+  }
+  if (o.killSignal !== undefined && !isSignalName(o.killSignal)) {
+    reject(where, 'killSignal', `a signal name such as 'SIGTERM' or 'SIGINT'`, o.killSignal);
+  }
+  for (const name of ['killTimeout', 'drainTimeout'] as const) {
+    if (o[name] !== undefined && !isMs(o[name], 0)) reject(where, name, `a number of milliseconds from 0 to ${MAX_TIMER_MS} (or Infinity)`, o[name]);
+  }
+  if (o.timeout !== undefined && !(isMs(o.timeout, 0) && o.timeout > 0)) {
+    reject(where, 'timeout', `a number of milliseconds from 1 to ${MAX_TIMER_MS} (or Infinity)`, o.timeout);
+  }
+  if (o.signals !== undefined && !isObservable(o.signals)) reject(where, 'signals', 'an Observable of signal names', o.signals);
+  const codes = o.successExitCodes;
+  const isExitCode = (code: unknown): boolean => Number.isInteger(code) && (code as number) >= 0 && (code as number) <= 255;
+  if (codes !== undefined && !(Array.isArray(codes) && codes.length > 0 && codes.every(isExitCode))) {
+    reject(where, 'successExitCodes', 'a non-empty array of exit codes from 0 to 255', codes);
+  }
+  for (const name of ['uid', 'gid'] as const) {
+    if (o[name] !== undefined && !isId(o[name])) reject(where, name, 'an integer ≥ 0', o[name]);
+  }
+  // Copies: a caller changing its objects later must not change (or bypass the checks of) this spawn$.
+  return {
+    ...options,
+    env: options.env === undefined ? undefined : Object.freeze({ ...options.env }),
+    stdout: checkOutput(where, 'stdout', o.stdout ?? 'pipe'),
+    stderr: checkOutput(where, 'stderr', o.stderr ?? 'pipe'),
+    killSignal: options.killSignal ?? SPAWN_DEFAULTS.killSignal,
+    killTimeout: options.killTimeout ?? SPAWN_DEFAULTS.killTimeout,
+    drainTimeout: options.drainTimeout ?? SPAWN_DEFAULTS.drainTimeout,
+    extendEnv: options.extendEnv ?? SPAWN_DEFAULTS.extendEnv,
+    successExitCodes: Object.freeze([...(options.successExitCodes ?? SPAWN_DEFAULTS.successExitCodes)]),
+  };
+}

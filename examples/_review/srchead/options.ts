@@ -1,0 +1,86 @@
+import type { Observable } from 'rxjs';
+
+/** What the child reads: a source of chunks, fixed text or bytes, the host's own stdin, or nothing. */
+export type StdinOption = Observable<string | Uint8Array> | string | Uint8Array | 'inherit' | 'ignore';
+
+/** A file that receives a stream, as an init system's redirect does. */
+export interface FileRedirect {
+  /** Path of the file; a relative path is resolved against the `cwd` option (or the host's cwd). */
+  readonly file: string;
+  /** Append instead of truncating. Default `false`. */
+  readonly append?: boolean;
+}
+
+/** Where the child's stdout or stderr goes: to the Observable (`'pipe'`), the host's own stream, nowhere, or a file. */
+export type OutputOption = 'pipe' | 'inherit' | 'ignore' | FileRedirect;
+
+/**
+ * Options of {@link spawn$}. Every option is checked when `spawn$` is called; a wrong one throws a
+ * `TypeError` naming it.
+ */
+export interface SpawnOptions {
+  /** Working directory of the child. Default: the host's `process.cwd()`. */
+  readonly cwd?: string;
+  /**
+   * Environment variables, merged over `process.env` (see `extendEnv`). A value of `undefined` removes the
+   * variable. Default: `process.env` as it is.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Merge `env` over `process.env`. With `false`, the child gets only `env`. Default `true`. */
+  readonly extendEnv?: boolean;
+  /**
+   * What the child reads. An Observable is subscribed once the process runs, each value written in order,
+   * and stdin is closed (EOF) when it completes; if it errors, the process is killed and the Observable
+   * errors with that error. Default: nothing, the child reads an immediate EOF (never the host's terminal).
+   */
+  readonly stdin?: StdinOption;
+  /** Where stdout goes. Default `'pipe'`: emitted as `stdout` events. */
+  readonly stdout?: OutputOption;
+  /** Where stderr goes. Default `'pipe'`: emitted as `stderr` events. */
+  readonly stderr?: OutputOption;
+  /** Signal sent to the whole process group on unsubscribe or timeout. Default `'SIGTERM'`. */
+  readonly killSignal?: NodeJS.Signals;
+  /**
+   * Milliseconds after `killSignal` at which a process group that is still alive gets `SIGKILL`;
+   * `Infinity` never escalates. Default `5000`.
+   */
+  readonly killTimeout?: number;
+  /**
+   * Milliseconds to wait, after the process exited, for the end of its stdout and stderr. Descendants that
+   * still hold the pipes then are killed (they are in the process group) and the Observable finishes.
+   * Default `1000`.
+   */
+  readonly drainTimeout?: number;
+  /** Signals to send to the child (the process itself, not its group) while it runs, e.g. `SIGHUP` to reload. */
+  readonly signals?: Observable<NodeJS.Signals>;
+  /**
+   * Milliseconds the process may run; then it is killed as on unsubscribe and the Observable errors with a
+   * `ProcessTimeoutError`. Default: no limit.
+   */
+  readonly timeout?: number;
+  /** Exit codes that count as success and complete the Observable. Default `[0]`. */
+  readonly successExitCodes?: readonly number[];
+  /** User id the child runs as (needs privileges). */
+  readonly uid?: number;
+  /** Group id the child runs as (needs privileges). */
+  readonly gid?: number;
+}
+
+/**
+ * The defaults of {@link SpawnOptions}, for reference (frozen; options are passed per call).
+ *
+ * @example
+ * ```ts
+ * import { SPAWN_DEFAULTS, spawn$ } from 'rxproc';
+ *
+ * // Give a slow-stopping server twice the default grace before SIGKILL.
+ * spawn$('my-server', { killTimeout: SPAWN_DEFAULTS.killTimeout * 2 });
+ * ```
+ */
+export const SPAWN_DEFAULTS = Object.freeze({
+  killSignal: 'SIGTERM' as NodeJS.Signals,
+  killTimeout: 5000,
+  drainTimeout: 1000,
+  extendEnv: true,
+  successExitCodes: Object.freeze([0]) as readonly number[],
+});

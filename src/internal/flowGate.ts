@@ -1,0 +1,56 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * Backpressure across an Observable chain. An Observable cannot be paused, but the processes at its source
+ * can: whoever writes a chain's output into a pipe (a child's stdin) opens a gate while subscribing to the
+ * chain, and every process subscribed synchronously inside (through `map`, `filter`, `lines`, …) enrols
+ * its stdout. When the pipe is full the gate pauses them all; the kernel pipe then fills and the upstream
+ * processes block in `write()`, so memory stays bounded whatever the data size. A process subscribed
+ * later (asynchronously, e.g. inside `mergeMap`) is not enrolled and is not held back.
+ */
+export class FlowGate {
+  private readonly members = new Set<Readable>();
+  private paused = false;
+
+  /** Enrols an output stream; it is paused at once if the gate is closed. */
+  add(stream: Readable): void {
+    this.members.add(stream);
+    if (this.paused) stream.pause();
+  }
+
+  remove(stream: Readable): void {
+    this.members.delete(stream);
+  }
+
+  /** The consumer is full: stop reading from every member. */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    for (const stream of this.members) stream.pause();
+  }
+
+  /** The consumer drained: read again. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    for (const stream of this.members) stream.resume();
+  }
+}
+
+let current: FlowGate | undefined;
+
+/** Runs `subscribe` with `gate` open for enrolment (nested gates shadow outer ones). */
+export function withFlowGate<T>(gate: FlowGate, subscribe: () => T): T {
+  const outer = current;
+  current = gate;
+  try {
+    return subscribe();
+  } finally {
+    current = outer;
+  }
+}
+
+/** The gate a process starting now should enrol its stdout in, if any. */
+export function currentFlowGate(): FlowGate | undefined {
+  return current;
+}

@@ -1,0 +1,90 @@
+import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
+import { ProcessError } from '../errors/ProcessError.js';
+import type { RestartEvent } from '../events.js';
+import { MAX_TIMER_MS } from '../internal/validateOptions.js';
+
+/** Options of {@link retryOnExit}. */
+export interface RetryOnExitConfig {
+  /** `'failure'` (default) respawns a process that failed; `'always'` also one that exited successfully. */
+  readonly when?: 'failure' | 'always';
+  /** The most respawns in a row; then the last error is passed on (or, after a success, it completes). Default `Infinity`. */
+  readonly count?: number;
+  /** Milliseconds before each respawn, or a function of (attempt, error) giving them, e.g. `exponentialBackoff()`. Default 0. */
+  readonly delay?: number | ((attempt: number, error: unknown) => number);
+  /** A run that stayed up at least this many ms resets the attempt count (a supervisor's stable period). Default: never. */
+  readonly resetAfter?: number;
+  /** Which errors lead to a respawn. Default: every `ProcessError` (a failed exit, a failed spawn). */
+  readonly retryIf?: (error: unknown) => boolean;
+}
+
+/**
+ * Respawns a process when it exits, as a supervisor does: on failure by default, or always (keep-alive),
+ * with a bounded count, a delay or backoff between attempts, and a reset after a stable run.
+ *
+ * @example
+ * ```ts
+ * import { spawn$, retryOnExit, exponentialBackoff } from 'rxproc';
+ *
+ * spawn$('node', ['server.js'])
+ *   .pipe(retryOnExit({ count: 5, delay: exponentialBackoff({ initial: 100 }), resetAfter: 60_000 }))
+ *   .subscribe((event) => {
+ *     if (event.type === 'restart') console.log(`restart #${event.attempt} in ${event.delayMs} ms`);
+ *   });
+ * ```
+ *
+ * @param config See {@link RetryOnExitConfig}.
+ * @returns An operator that passes every event on and emits a `restart` event before each respawn. Attempt
+ *   n+1 is subscribed only after attempt n ended (its exit seen). It errors with the last error once `count`
+ *   respawns are used, at once for errors `retryIf` rejects, and with a `TypeError` when `delay` gives an
+ *   invalid value. Unsubscribing during a delay cancels the respawn.
+ * @throws TypeError at call time when an option is invalid.
+ */
+export function retryOnExit<T>(config: RetryOnExitConfig = {}): OperatorFunction<T, T | RestartEvent> {
+  const { when = 'failure', count = Infinity, delay = 0, resetAfter = Infinity, retryIf = isProcessError } = config;
+  const fail = (name: string, expected: string, got: unknown): never => {
+    throw new TypeError(`retryOnExit: option "${name}" must be ${expected}, got ${String(got)}`);
+  };
+  if (when !== 'failure' && when !== 'always') fail('when', `'failure' or 'always'`, when);
+  if (!(count === Infinity || (Number.isSafeInteger(count) && count >= 0))) fail('count', 'a whole number ≥ 0 or Infinity', count);
+  if (typeof delay !== 'function' && !isDelay(delay)) fail('delay', `milliseconds from 0 to ${MAX_TIMER_MS}, or a function`, delay);
+  if (!(resetAfter >= 0)) fail('resetAfter', 'milliseconds ≥ 0 (or Infinity)', resetAfter);
+  if (typeof retryIf !== 'function') fail('retryIf', 'a function', retryIf);
+
+  return (source) =>
+    new Observable<T | RestartEvent>((subscriber) => {
+      let attempt = 0;
+      let run: Subscription | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      subscriber.add(() => {
+        clearTimeout(timer);
+        run?.unsubscribe();
+      });
+
+      const ended = (failed: boolean, error: unknown, startedAt: number): void => {
+        const finish = (): void => (failed ? subscriber.error(error) : subscriber.complete());
+        if (failed && !retryIf(error)) return finish();
+        if (performance.now() - startedAt >= resetAfter) attempt = 0;
+        if (attempt >= count) return finish();
+        attempt++;
+        const delayMs = typeof delay === 'function' ? delay(attempt, error) : delay;
+        if (!isDelay(delayMs)) {
+          return subscriber.error(new TypeError(`retryOnExit: the delay function gave ${String(delayMs)} for attempt ${attempt}; expected milliseconds from 0 to ${MAX_TIMER_MS}`));
+        }
+        subscriber.next({ type: 'restart', attempt, delayMs, error: failed ? error : undefined });
+        if (!subscriber.closed) timer = setTimeout(start, delayMs);
+      };
+
+      const start = (): void => {
+        const startedAt = performance.now();
+        run = source.subscribe({
+          next: (value) => subscriber.next(value),
+          error: (error: unknown) => ended(true, error, startedAt),
+          complete: () => (when === 'always' ? ended(false, undefined, startedAt) : subscriber.complete()),
+        });
+      };
+      start();
+    });
+}
+
+const isProcessError = (error: unknown): boolean => error instanceof ProcessError;
+const isDelay = (ms: unknown): ms is number => typeof ms === 'number' && ms >= 0 && ms <= MAX_TIMER_MS;
