@@ -1,6 +1,7 @@
 import { isObservable, type Observable, type Subscription } from 'rxjs';
 import type { Writable } from 'node:stream';
 import { FlowGate, withFlowGate } from './flowGate.js';
+import { safely } from './reportError.js';
 
 /** Something the stdin source did wrong, or its own error: the process is killed and this is reported. */
 export type StdinFailure = (error: unknown) => void;
@@ -22,7 +23,8 @@ export function feedStdin(
   }
   let subscription: Subscription | undefined;
   const gate = new FlowGate();
-  const stop = (): void => subscription?.unsubscribe();
+  // Called from a stream event too: what the source's own teardown throws must not escape there.
+  const stop = (): void => safely(() => subscription?.unsubscribe());
   const drained = (): void => gate.resume();
   // The reader went away: nothing more will be read, so stop producing.
   stdin.once('close', stop);

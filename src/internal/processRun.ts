@@ -1,32 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { Subscriber, Subscription } from 'rxjs';
 import { ProcessError } from '../errors/ProcessError.js';
 import { ProcessExitError, ProcessTimeoutError } from '../errors/ProcessExitError.js';
 import type { ProcessEvent } from '../events.js';
-import { diagnoseSpawnFailure, findNulByte } from './diagnoseSpawnFailure.js';
+import { diagnoseSpawnFailure } from './diagnoseSpawnFailure.js';
 import { feedStdin } from './feedStdin.js';
-import { hasEnded } from './groupMembers.js';
 import { currentFlowGate } from './flowGate.js';
+import { hasEnded } from './groupMembers.js';
 import { ProcessTree } from './processTree.js';
 import { track, untrack } from './registry.js';
-import { planStdio, type StdioPlan } from './stdio.js';
+import { safely } from './reportError.js';
+import { spawnChild, streamsOf, type ProcessSpec } from './spawnChild.js';
 import { TailBuffer } from './tailBuffer.js';
-import { isSignalName, type ResolvedOptions } from './validateOptions.js';
+import { isSignalName } from './validateOptions.js';
 
-/** What to run: checked at `spawn$` time, run at each subscription. */
-export interface ProcessSpec {
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly options: ResolvedOptions;
-  /** A pipeline stage: read stdin from this stream (the previous stage's stdout), not from `options.stdin`. */
-  readonly stdinFrom?: Readable;
-  /** A pipeline stage whose stdout is handed to the next stage: it is piped but never read here. */
-  readonly handOverStdout?: boolean;
-}
+export type { ProcessSpec } from './spawnChild.js';
 
 const STDERR_TAIL_BYTES = 64 * 1024;
-const noop = (): void => undefined;
 
 /**
  * One subscription's process, from spawn to teardown. The teardown is registered on the subscriber before
@@ -37,6 +28,7 @@ export class ProcessRun {
   private readonly startedAt = performance.now();
   private child: ChildProcess | undefined;
   private tree: ProcessTree | undefined;
+  private treeSettled = false;
   private exitCode: number | null = null;
   private exitSignal: NodeJS.Signals | null = null;
   private exited = false;
@@ -45,7 +37,7 @@ export class ProcessRun {
   private timedOut = false;
   private timeoutTimer: NodeJS.Timeout | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
-  private stopStdin = noop;
+  private stopStdin: (() => void) | undefined;
   private signalsSubscription: Subscription | undefined;
   private readonly stderrTail = new TailBuffer(STDERR_TAIL_BYTES);
   /** Backpressure from whoever consumes this process's stdout, captured at subscription. */
@@ -58,40 +50,21 @@ export class ProcessRun {
 
   start(): void {
     this.subscriber.add(() => this.teardown());
-    const { command, args, options } = this.spec;
-    const env = buildEnv(options);
-    const nul = findNulByte(command, args, env, options.cwd);
-    if (nul !== undefined) return this.failToStart(Object.assign(new Error(nul), { code: 'ERR_INVALID_ARG_VALUE' }));
-    let plan: StdioPlan | undefined;
-    let child: ChildProcess;
-    try {
-      plan = planStdio(this.spec.stdinFrom ?? options.stdin, options.stdout, options.stderr, options.cwd);
-      // detached: the child gets its own session and process group, so the whole tree can be signalled.
-      child = spawn(command, args, { cwd: options.cwd, env, stdio: plan.stdio, detached: true, uid: options.uid, gid: options.gid });
-    } catch (err) {
-      // (the finally below closes what was opened)
-      return this.failToStart(err);
-    } finally {
-      plan?.close();
-    }
+    // A subscriber that is already closed (forkJoin after a sibling failed, …) gets nothing spawned.
+    if (this.ended) return;
+    const child = spawnChild(this.spec, this.startedAt);
+    if (child instanceof Error) return this.fail(child);
     this.child = child;
-    // Permanent no-op handlers: an 'error' arriving after teardown (a late EPIPE, a spawn failure the
-    // subscriber did not wait for) must never become an uncaught exception in the host.
-    child.on('error', noop);
-    for (const stream of streamsOf(child)) stream?.on('error', noop);
     if (child.pid === undefined) {
       child.once('error', this.failToStart);
       return;
     }
-    const pid = child.pid;
-    this.tree = new ProcessTree(pid, child, options, (tree) => {
-      untrack(tree);
-      this.releaseOutput();
-    });
+    const { options } = this.spec;
+    this.tree = new ProcessTree(child.pid, child, options, this.onTreeSettled);
     track(this.tree);
     child.once('exit', this.onExit);
     child.on('error', this.onChildError);
-    this.subscriber.next({ type: 'spawn', pid });
+    this.subscriber.next({ type: 'spawn', pid: child.pid });
     if (this.ended) return;
     if (this.spec.handOverStdout !== true) {
       this.watchOutput(child.stdout, this.onStdout);
@@ -102,8 +75,23 @@ export class ProcessRun {
     if (child.stdin !== null && this.spec.stdinFrom === undefined && stdin !== undefined && stdin !== 'inherit' && stdin !== 'ignore') {
       this.stopStdin = feedStdin(child.stdin, stdin, this.fail);
     }
-    this.signalsSubscription = signals?.subscribe({ next: this.sendSignal, error: this.fail });
-    if (timeout !== undefined && Number.isFinite(timeout)) this.timeoutTimer = setTimeout(this.onTimeout, timeout);
+    // Each step below may have failed the run synchronously (a source that errors at once).
+    if (signals !== undefined && !this.ended) {
+      const subscription = signals.subscribe({ next: this.sendSignal, error: this.fail });
+      if (this.ended) subscription.unsubscribe();
+      else this.signalsSubscription = subscription;
+    }
+    if (timeout !== undefined && Number.isFinite(timeout) && !this.ended) this.timeoutTimer = setTimeout(this.onTimeout, timeout);
+  }
+
+  /** The host's end of the child's stdout pipe, for a pipeline to hand to the next stage. */
+  get stdout(): Readable | null {
+    return this.child?.stdout ?? null;
+  }
+
+  /** Whether the child has ended: it never started, its exit was seen, or it is a zombie not yet reaped. */
+  get childEnded(): boolean {
+    return this.tree === undefined || this.tree.exited || hasEnded(this.tree.pid);
   }
 
   private watchOutput(stream: Readable | null, onData: (data: Buffer) => void): void {
@@ -122,9 +110,11 @@ export class ProcessRun {
 
   private readonly onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
     this.exited = true;
-    clearTimeout(this.timeoutTimer);
     this.exitCode = code;
     this.exitSignal = signal;
+    clearTimeout(this.timeoutTimer);
+    // Nothing can be signalled any more: a late error from `signals` must not fail a finished run.
+    safely(() => this.signalsSubscription?.unsubscribe());
     if (this.openOutputs === 0) return this.finish();
     // Descendants may hold the pipes open long after the child exited: bound the wait for EOF.
     const { drainTimeout } = this.spec.options;
@@ -183,13 +173,18 @@ export class ProcessRun {
     this.fail(new ProcessError(`Process error: ${error.message}`, { command, args, pid: this.tree?.pid, durationMs, cause: error }));
   };
 
+  private readonly onTreeSettled = (tree: ProcessTree): void => {
+    untrack(tree);
+    this.treeSettled = true;
+    // While the run is live its output is still to be read to the end; after, nothing more is wanted.
+    if (this.ended) this.releaseOutput();
+  };
+
   private teardown(): void {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.timeoutTimer);
     clearTimeout(this.drainTimer);
-    this.stopStdin();
-    this.signalsSubscription?.unsubscribe();
     const child = this.child;
     if (child !== undefined) {
       child.removeListener('exit', this.onExit);
@@ -204,36 +199,16 @@ export class ProcessRun {
         stream?.resume();
       }
       child.stdin?.destroy();
-      if (this.tree === undefined) this.releaseOutput();
     }
+    // The kill first: nothing a user's source does in its own teardown may keep the process alive.
     this.tree?.terminate();
-  }
-
-  /** The host's end of the child's stdout pipe, for a pipeline to hand to the next stage. */
-  get stdout(): Readable | null {
-    return this.child?.stdout ?? null;
-  }
-
-  /** Whether the child has ended: it never started, its exit was seen, or it is a zombie not yet reaped. */
-  get childEnded(): boolean {
-    return this.tree === undefined || this.tree.exited || hasEnded(this.tree.pid);
+    if (this.tree === undefined || this.treeSettled) this.releaseOutput();
+    if (this.stopStdin !== undefined) safely(this.stopStdin);
+    safely(() => this.signalsSubscription?.unsubscribe());
   }
 
   /** Closes the host's ends of the output pipes (once the tree is gone, or when there never was one). */
   private releaseOutput(): void {
-    for (const stream of streamsOf(this.child!)) stream?.destroy();
+    if (this.child !== undefined) for (const stream of streamsOf(this.child)) stream?.destroy();
   }
-}
-
-function buildEnv({ env, extendEnv }: ResolvedOptions): NodeJS.ProcessEnv {
-  if (env === undefined) return extendEnv ? process.env : {};
-  const merged: NodeJS.ProcessEnv = extendEnv ? { ...process.env, ...env } : { ...env };
-  // Node would pass `undefined` on as the string "undefined": undefined means "remove".
-  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
-  return merged;
-}
-
-/** The child's stdio streams; Node leaves `stdio` unset when the spawn failed early (EMFILE, ENFILE). */
-function streamsOf(child: ChildProcess): ReadonlyArray<ChildProcess['stdio'][number]> {
-  return (child.stdio as ChildProcess['stdio'] | undefined) ?? [];
 }

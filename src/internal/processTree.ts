@@ -37,9 +37,15 @@ export class ProcessTree {
     child.once('exit', () => this.onLeaderExit());
   }
 
-  /** Sends `signal` to the child alone; `false` when its exit was already seen or it is gone. */
-  signalLeader(signal: NodeJS.Signals | number): boolean {
-    return !this.exited && send(this.pid, signal);
+  /**
+   * Sends `signal` to the child alone, unless its exit has been seen by then. Deferred to the check phase:
+   * libuv reaps every exited child of a batch before it emits their 'exit' events, so inside one of those
+   * events (and whatever runs synchronously from it) a sibling may be reaped with `exited` still false.
+   */
+  signalLeader(signal: NodeJS.Signals | number): void {
+    setImmediate(() => {
+      if (!this.exited) send(this.pid, signal);
+    });
   }
 
   /** Sends `signal` to every process of the group; `false` when the group is empty. */
@@ -54,11 +60,18 @@ export class ProcessTree {
 
   /**
    * Stops the whole tree: `killSignal` to the group, then SIGKILL after `killTimeout` if anything of it is
-   * still alive. Idempotent; does nothing to a tree that is already gone (no signal at all).
+   * still alive. Idempotent; does nothing to a tree that is already gone (no signal at all). While the
+   * child's exit has not been seen, the signal waits for the check phase (see {@link signalLeader}).
    */
   terminate(): void {
     if (this.terminating || this.settled) return;
     this.terminating = true;
+    if (this.exited) this.stop();
+    else setImmediate(() => this.stop());
+  }
+
+  private stop(): void {
+    if (this.settled) return;
     if (!this.isAlive() || !this.signalGroup(this.config.killSignal)) return this.settle();
     const { killTimeout } = this.config;
     if (killTimeout === 0) this.escalate();
@@ -71,7 +84,7 @@ export class ProcessTree {
 
   private escalate(): void {
     this.escalation = undefined;
-    this.signalGroup('SIGKILL');
+    if (this.isAlive()) this.signalGroup('SIGKILL');
     if (this.exited) this.settle();
   }
 

@@ -1,4 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, constants, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { StdioOptions } from 'node:child_process';
 import { Readable } from 'node:stream';
@@ -45,6 +45,7 @@ export function planStdio(
     const shared = fds.get(path);
     if (shared !== undefined) return shared;
     try {
+      refuseReaderlessFifo(path);
       const fd = openSync(path, option.append === true ? 'a' : 'w');
       fds.set(path, fd);
       return fd;
@@ -60,4 +61,24 @@ export function planStdio(
     : stdin === undefined || stdin === 'ignore' ? 'ignore'
     : 'pipe';
   return { stdio: [input, output('stdout', stdout), output('stderr', stderr)], close };
+}
+
+/**
+ * Opening a FIFO for writing blocks until someone opens it for reading: the host would hang inside
+ * `subscribe()`. A non-blocking open tells (ENXIO) without waiting.
+ */
+function refuseReaderlessFifo(path: string): void {
+  let isFifo = false;
+  try {
+    isFifo = statSync(path).isFIFO();
+  } catch {
+    return; // missing: it will be created as a regular file
+  }
+  if (!isFifo) return;
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+    throw Object.assign(new Error('it is a FIFO that nobody reads (opening it would block)'), { code: 'ENXIO' });
+  }
 }

@@ -30,7 +30,10 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const isMs = (value: unknown, min: number): value is number =>
   typeof value === 'number' && value >= min && (value <= MAX_TIMER_MS || value === Infinity);
-const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isId = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 2 ** 31 - 1;
+
+/** Signals whose default action neither ends a process nor can be relied on to (ignore, stop, continue). */
+const NOT_TERMINATING = new Set(['SIGCONT', 'SIGCHLD', 'SIGWINCH', 'SIGURG', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
 
 function checkOutput(where: string, name: string, value: unknown): OutputOption {
   if (value === 'pipe' || value === 'inherit' || value === 'ignore') return value;
@@ -55,6 +58,7 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
   if (o.env !== undefined) {
     if (typeof o.env !== 'object' || o.env === null || Array.isArray(o.env)) reject(where, 'env', 'an object of strings', o.env);
     for (const [key, value] of Object.entries(o.env)) {
+      if (key === '' || key.includes('=')) reject(where, 'env', 'an object whose keys are variable names (not empty, no "=")', key);
       if (value !== undefined && typeof value !== 'string') reject(where, `env.${key}`, 'a string or undefined', value);
     }
   }
@@ -63,8 +67,8 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
   if (!(stdin === undefined || typeof stdin === 'string' || stdin instanceof Uint8Array || isObservable(stdin))) {
     reject(where, 'stdin', `an Observable of strings or bytes, a string, a Uint8Array, 'inherit' or 'ignore'`, stdin);
   }
-  if (o.killSignal !== undefined && !isSignalName(o.killSignal)) {
-    reject(where, 'killSignal', `a signal name such as 'SIGTERM' or 'SIGINT'`, o.killSignal);
+  if (o.killSignal !== undefined && (!isSignalName(o.killSignal) || NOT_TERMINATING.has(o.killSignal))) {
+    reject(where, 'killSignal', `the name of a signal that ends a process, such as 'SIGTERM' or 'SIGINT'`, o.killSignal);
   }
   for (const name of ['killTimeout', 'drainTimeout'] as const) {
     if (o[name] !== undefined && !isMs(o[name], 0)) reject(where, name, `a number of milliseconds from 0 to ${MAX_TIMER_MS} (or Infinity)`, o[name]);
@@ -79,7 +83,7 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
     reject(where, 'successExitCodes', 'a non-empty array of exit codes from 0 to 255', codes);
   }
   for (const name of ['uid', 'gid'] as const) {
-    if (o[name] !== undefined && !isId(o[name])) reject(where, name, 'an integer ≥ 0', o[name]);
+    if (o[name] !== undefined && !isId(o[name])) reject(where, name, 'an integer from 0 to 2147483647', o[name]);
   }
   // Copies: a caller changing its objects later must not change (or bypass the checks of) this spawn$.
   return {
