@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
+import { asyncScheduler, Observable, timer, type OperatorFunction, type Subscription } from 'rxjs';
 import { ProcessError } from '../errors/ProcessError.js';
 import type { RestartEvent } from '../events.js';
 import { MAX_TIMER_MS } from '../internal/validateOptions.js';
@@ -54,16 +54,16 @@ export function retryOnExit<T>(config: RetryOnExitConfig = {}): OperatorFunction
     new Observable<T | RestartEvent>((subscriber) => {
       let attempt = 0;
       let run: Subscription | undefined;
-      let timer: NodeJS.Timeout | undefined;
+      let wait: Subscription | undefined;
       subscriber.add(() => {
-        clearTimeout(timer);
+        wait?.unsubscribe();
         run?.unsubscribe();
       });
 
       const ended = (failed: boolean, error: unknown, startedAt: number): void => {
         const finish = (): void => (failed ? subscriber.error(error) : subscriber.complete());
         if (failed && !retryIf(error)) return finish();
-        if (performance.now() - startedAt >= resetAfter) attempt = 0;
+        if (asyncScheduler.now() - startedAt >= resetAfter) attempt = 0;
         if (attempt >= count) return finish();
         attempt++;
         const delayMs = typeof delay === 'function' ? delay(attempt, error) : delay;
@@ -71,11 +71,12 @@ export function retryOnExit<T>(config: RetryOnExitConfig = {}): OperatorFunction
           return subscriber.error(new TypeError(`retryOnExit: the delay function gave ${String(delayMs)} for attempt ${attempt}; expected milliseconds from 0 to ${MAX_TIMER_MS}`));
         }
         subscriber.next({ type: 'restart', attempt, delayMs, error: failed ? error : undefined });
-        if (!subscriber.closed) timer = setTimeout(start, delayMs);
+        // RxJS's timer, so that virtual time (TestScheduler) drives the backoff too.
+        if (!subscriber.closed) wait = timer(delayMs).subscribe(start);
       };
 
       const start = (): void => {
-        const startedAt = performance.now();
+        const startedAt = asyncScheduler.now();
         run = source.subscribe({
           next: (value) => subscriber.next(value),
           error: (error: unknown) => ended(true, error, startedAt),

@@ -1,0 +1,155 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defer, filter, map, take } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { collectOutput, ProcessExitError, retryOnExit, spawn$, type ProcessEvent, type RestartEvent } from '../../src/index.js';
+import { delay, outcome } from '../support/outcome.js';
+
+const failure = new ProcessExitError({ command: 'x', args: [], pid: 1, exitCode: 1, signal: null, stderr: '', durationMs: 1 });
+
+describe('retryOnExit', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rxproc-retry-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('scheduling (marbles)', () => {
+    const run = (body: (helpers: Parameters<Parameters<TestScheduler['run']>[0]>[0]) => void): void =>
+      new TestScheduler((a, e) => {
+        expect(a).to.deep.equal(e);
+      }).run(body);
+
+    it('resubscribes after a failure, after the delay, and announces each restart', () => {
+      run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold('-a-#', { a: 'a' }, failure);
+        const restart = (attempt: number): RestartEvent => ({ type: 'restart', attempt, delayMs: 5, error: failure });
+        expectObservable(source.pipe(retryOnExit({ count: 2, delay: 5 }))).toBe('-a-r-----a-s-----a-#', { a: 'a', r: restart(1), s: restart(2) }, failure);
+        expectSubscriptions(source.subscriptions).toBe(['^--!', '--------^--!', '----------------^--!']);
+      });
+    });
+
+    it("when: 'always' also respawns after success, and completes after count respawns", () => {
+      run(({ cold, expectObservable }) => {
+        const source = cold('-a|', { a: 'a' });
+        const r = { type: 'restart', attempt: 1, delayMs: 0, error: undefined };
+        expectObservable(source.pipe(retryOnExit({ when: 'always', count: 1 }))).toBe('-ara|', { a: 'a', r });
+      });
+    });
+
+    it('completes at once on success by default', () => {
+      run(({ cold, expectObservable }) => {
+        expectObservable(cold('-a|').pipe(retryOnExit({ count: 3 }))).toBe('-a|');
+      });
+    });
+
+    it('delay as a function of (attempt, error), e.g. a backoff', () => {
+      run(({ cold, expectObservable }) => {
+        const source = cold('#', undefined, failure);
+        const seen: unknown[] = [];
+        const delayFn = (attempt: number, error: unknown): number => {
+          seen.push(error);
+          return attempt * 10;
+        };
+        const r = (attempt: number): RestartEvent => ({ type: 'restart', attempt, delayMs: attempt * 10, error: failure });
+        expectObservable(source.pipe(retryOnExit({ count: 2, delay: delayFn }))).toBe('a 9ms b 19ms #', { a: r(1), b: r(2) }, failure);
+      });
+    });
+
+    it('passes errors that retryIf rejects on at once (default: only ProcessErrors are retried)', () => {
+      run(({ cold, expectObservable }) => {
+        const other = new Error('not a process error');
+        expectObservable(cold('-#', undefined, other).pipe(retryOnExit({ count: 3 }))).toBe('-#', undefined, other);
+        expectObservable(cold('-#', undefined, failure).pipe(retryOnExit({ count: 3, retryIf: () => false }))).toBe('-#', undefined, failure);
+      });
+    });
+
+    it('a run that stayed up resetAfter ms resets the attempt count', () => {
+      run(({ cold, expectObservable }) => {
+        // each run lasts 10 frames, resetAfter is 10: every restart is attempt 1, so count: 1 never runs out
+        const source = cold('----------#', undefined, failure);
+        const r = { type: 'restart', attempt: 1, delayMs: 0, error: failure };
+        expectObservable(source.pipe(retryOnExit({ count: 1, resetAfter: 10 }), take(3))).toBe('----------r---------r---------(r|)', { r });
+      });
+    });
+
+    it('unsubscribing during the delay cancels the respawn', () => {
+      run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold('-#', undefined, failure);
+        expectObservable(source.pipe(retryOnExit({ delay: 10 })), '^---!').toBe('-r', { r: { type: 'restart', attempt: 1, delayMs: 10, error: failure } });
+        expectSubscriptions(source.subscriptions).toBe('^!');
+      });
+    });
+
+    it('a delay function giving an invalid value is a TypeError', () => {
+      run(({ cold, expectObservable }) => {
+        expectObservable(cold('#', undefined, failure).pipe(retryOnExit({ delay: () => -1 }))).toBe(
+          '#',
+          undefined,
+          new TypeError('retryOnExit: the delay function gave -1 for attempt 1; expected milliseconds from 0 to 2147483647'),
+        );
+      });
+    });
+
+    it('checks its options when called', () => {
+      expect(() => retryOnExit({ when: 'never' as never })).to.throw(TypeError, /"when" must be 'failure' or 'always'/);
+      expect(() => retryOnExit({ count: -1 })).to.throw(TypeError, /"count" must be a whole number/);
+      expect(() => retryOnExit({ delay: NaN })).to.throw(TypeError, /"delay" must be milliseconds/);
+      expect(() => retryOnExit({ resetAfter: -5 })).to.throw(TypeError, /"resetAfter"/);
+    });
+  });
+
+  describe('on real processes', () => {
+    it('respawns a failing process until it succeeds; each run is a new process', async () => {
+      const counter = join(dir, 'count');
+      const script = `n=$(cat ${counter} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${counter}; echo run $n; [ $n -ge 3 ]`;
+      const { events, completed } = await outcome(spawn$('sh', ['-c', script]).pipe(retryOnExit({ count: 5, delay: 10 })));
+      expect(completed).to.equal(true);
+      expect(events.filter((e) => e.type === 'spawn')).to.have.length(3);
+      expect(events.filter((e) => e.type === 'restart').map((e) => (e as RestartEvent).attempt)).to.deep.equal([1, 2]);
+      expect(readFileSync(counter, 'utf8')).to.equal('3\n');
+      // a restart comes after the previous run's exit, before the next spawn
+      const order = events.map((e) => e.type).filter((t) => t !== 'stdout');
+      expect(order).to.deep.equal(['spawn', 'exit', 'restart', 'spawn', 'exit', 'restart', 'spawn', 'exit']);
+    });
+
+    it('passes the last error on when the count is used up', async () => {
+      const { error, events } = await outcome(spawn$('sh', ['-c', 'exit 4']).pipe(retryOnExit({ count: 2 })));
+      expect(error).to.be.instanceOf(ProcessExitError).and.include({ exitCode: 4 });
+      expect(events.filter((e) => e.type === 'spawn')).to.have.length(3);
+    });
+
+    it('keeps a process alive with when: always; collectOutput reports the last run', async () => {
+      const { events } = await outcome(spawn$('sh', ['-c', 'echo $$']).pipe(retryOnExit({ when: 'always', count: 2 }), collectOutput()));
+      expect(events).to.have.length(1);
+      expect(events[0]!.stdout).to.equal(`${events[0]!.pid}\n`);
+    });
+
+    it('unsubscribing during a backoff leaves nothing running and spawns nothing more', async () => {
+      let spawns = 0;
+      const sub = spawn$('sh', ['-c', 'exit 1'])
+        .pipe(retryOnExit({ delay: 200 }))
+        .subscribe((e) => {
+          if (e.type === 'spawn') spawns++;
+        });
+      await delay(100);
+      sub.unsubscribe();
+      sub.unsubscribe();
+      await delay(250);
+      expect(spawns).to.equal(1);
+    });
+
+    it('a spawn failure is retried too (it is a ProcessError), then passed on', async () => {
+      const attempts: number[] = [];
+      const source = defer(() => {
+        attempts.push(attempts.length);
+        return spawn$('rxproc-no-such-command');
+      });
+      const { error } = await outcome(source.pipe(retryOnExit({ count: 2 }), filter((e): e is ProcessEvent => e.type !== 'restart'), map((e) => e)));
+      expect((error as Error).name).to.equal('SpawnError');
+      expect(attempts).to.have.length(3);
+    });
+  });
+});
