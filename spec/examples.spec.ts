@@ -15,11 +15,15 @@ describe('examples (npm start)', function () {
         reduce((all, e) => (e.type === 'stdout' ? all + e.data.toString() : all), ''),
       ),
     );
-    for (const heading of ['Output as events', 'Stdin from an Observable', 'Cancel = kill the whole tree', 'Errors that say']) {
+    const headings = ['Output as events', 'Stdin from an Observable', 'Cancel = kill the whole tree', 'Errors that say', 'Pipelines', 'collectOutput', 'retryOnExit'];
+    for (const heading of headings) {
       expect(text).to.include(`== ${heading}`);
     }
     expect(text).to.include('child alive: false, grandchild alive: false');
     expect(text).to.include('SpawnError ENOENT');
     expect(text).to.include('Processes rxproc still tracks: 0');
+    expect(text).to.match(/\n {2}Y\n {2}Y\n {2}Y\n/);
+    expect(text).to.include('restart #2 in 100 ms');
+    expect(text).to.include('run 3');
   });
 });
