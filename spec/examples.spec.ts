@@ -15,7 +15,7 @@ describe('examples (npm start)', function () {
         reduce((all, e) => (e.type === 'stdout' ? all + e.data.toString() : all), ''),
       ),
     );
-    const headings = ['Output as events', 'Stdin from an Observable', 'Cancel = kill the whole tree', 'Errors that say', 'Pipelines', 'collectOutput', 'retryOnExit'];
+    const headings = ['Output as events', 'Stdin from an Observable', 'Cancel = kill the whole tree', 'Errors that say', 'Pipelines with kernel pipes', 'A finished process as one value', 'Respawn with backoff'];
     for (const heading of headings) {
       expect(text).to.include(`== ${heading}`);
     }
