@@ -1,3 +1,5 @@
+import { MAX_TIMER_MS } from './internal/validateOptions.js';
+
 /** Options of {@link exponentialBackoff}. */
 export interface ExponentialBackoffConfig {
   /** The first delay, in ms. Default 100. */
@@ -39,7 +41,8 @@ export function exponentialBackoff(config: ExponentialBackoffConfig = {}): (atte
   check('max', max, max >= initial && !Number.isNaN(max));
   check('jitter', jitter, jitter >= 0 && jitter <= 1);
   return (attempt) => {
-    const base = Math.min(max, initial * factor ** Math.max(0, attempt - 1));
+    // Node's timers cannot wait longer than MAX_TIMER_MS, whatever `max` says.
+    const base = Math.min(max, MAX_TIMER_MS, initial * factor ** Math.max(0, attempt - 1));
     return Math.round(base * (1 - jitter * Math.random()));
   };
 }

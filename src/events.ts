@@ -46,7 +46,7 @@ export interface ExitEvent {
   readonly exitCode: number | null;
   /** The signal that ended the process, or `null` when it exited by itself. */
   readonly signal: NodeJS.Signals | null;
-  /** Milliseconds from the spawn to the end of the output. */
+  /** Milliseconds from the subscription (the spawn) to the end of the output. */
   readonly durationMs: number;
 }
 

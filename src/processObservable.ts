@@ -23,7 +23,7 @@ export interface StageSpec {
  * const make$ = spawn$('make', ['-j4'], { cwd: 'build' });
  * console.log(make$ instanceof ProcessObservable, make$.command, make$.args, make$.options.killSignal);
  * // true make [ '-j4' ] SIGTERM
- * const sorted$ = spawn$('ls').pipe(pipeTo('sort', ['-r']));
+ * const sorted$ = spawn$('ls').pipe(pipeTo('sort', ['-r'])) as ProcessObservable; // fused: still a process
  * console.log(sorted$.stages.map((stage) => stage.command)); // [ 'ls', 'sort' ]
  * ```
  */

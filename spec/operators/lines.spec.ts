@@ -59,7 +59,14 @@ describe('lines', () => {
     it('a value that is neither a chunk nor an event is a TypeError', () => {
       scheduler.run(({ cold, expectObservable }) => {
         const source = cold('-a|', { a: 42 as never });
-        expectObservable(source.pipe(lines())).toBe('-#', undefined, new TypeError('expected a process event, a string or a Uint8Array, got number'));
+        expectObservable(source.pipe(lines())).toBe('-#', undefined, new TypeError('lines: expected a process event, a string or a Uint8Array, got number'));
+      });
+    });
+
+    it("a restart event (retryOnExit) ends the previous run's last line", () => {
+      scheduler.run(({ cold, expectObservable }) => {
+        const source = cold('-a-r-b|', { a: out('x\npartial'), r: { type: 'restart' }, b: out('next\n') });
+        expectObservable(source.pipe(lines())).toBe('-x-p-n|', { x: 'x', p: 'partial', n: 'next' });
       });
     });
 

@@ -43,6 +43,13 @@ describe('pipeTo', () => {
       expect(await linesOf(spawn$('seq', ['1', '1000000000']).pipe(pipeTo('head', ['-n1'])))).to.deep.equal(['1']);
     });
 
+    it("never reads a handed-over stdout, even while the writer's group outlives it", async () => {
+      // The writer exits, but a background job keeps its group alive: the host must not drain the pipe.
+      const writer = spawn$('sh', ['-c', 'head -c 50000 /dev/zero; (trap "" TERM; sleep 2) >/dev/null 2>&1 &'], { killTimeout: 1000 });
+      const { events } = await outcome(writer.pipe(pipeTo('sh', ['-c', 'sleep 0.3; wc -c']), collectOutput()));
+      expect(events[0]!.stdout.trim()).to.equal('50000');
+    });
+
     it('chains: yes | head -n 5 | wc -l', async () => {
       const count$ = spawn$('yes').pipe(pipeTo('head', ['-n', '5']), pipeTo('wc', ['-l']));
       expect((count$ as ProcessObservable).stages).to.have.length(3);

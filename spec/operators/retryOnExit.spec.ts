@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defer, filter, map, take } from 'rxjs';
+import { defer, filter, map, take, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { collectOutput, ProcessExitError, retryOnExit, spawn$, type ProcessEvent, type RestartEvent } from '../../src/index.js';
+import { currentFlowGate, FlowGate, withFlowGate } from '../../src/internal/flowGate.js';
 import { delay, outcome } from '../support/outcome.js';
 
 const failure = new ProcessExitError({ command: 'x', args: [], pid: 1, exitCode: 1, signal: null, stderr: '', durationMs: 1 });
@@ -141,15 +142,32 @@ describe('retryOnExit', () => {
       expect(spawns).to.equal(1);
     });
 
-    it('a spawn failure is retried too (it is a ProcessError), then passed on', async () => {
+    it('a missing command is not retried by default (it would only fail again); retryIf can ask for it', async () => {
       const attempts: number[] = [];
       const source = defer(() => {
         attempts.push(attempts.length);
         return spawn$('rxproc-no-such-command');
       });
-      const { error } = await outcome(source.pipe(retryOnExit({ count: 2 }), filter((e): e is ProcessEvent => e.type !== 'restart'), map((e) => e)));
+      const once = await outcome(source.pipe(retryOnExit({ count: 2 })));
+      expect((once.error as Error).name).to.equal('SpawnError');
+      expect(attempts).to.have.length(1);
+      const { error } = await outcome(source.pipe(retryOnExit({ count: 2, retryIf: () => true }), filter((e): e is ProcessEvent => e.type !== 'restart'), map((e) => e)));
       expect((error as Error).name).to.equal('SpawnError');
-      expect(attempts).to.have.length(3);
+      expect(attempts).to.have.length(4);
+    });
+
+    it('a respawn rejoins the backpressure of whoever subscribed (the flow gate)', () => {
+      const gate = new FlowGate();
+      const seen: unknown[] = [];
+      const source = defer(() => {
+        seen.push(currentFlowGate());
+        return throwError(() => failure);
+      });
+      return new Promise<void>((done) => {
+        withFlowGate(gate, () => source.pipe(retryOnExit({ count: 2 })).subscribe({ error: () => done() }));
+      }).then(() => {
+        expect(seen).to.deep.equal([gate, gate, gate]);
+      });
     });
   });
 });

@@ -18,7 +18,7 @@ export class OutputLimitError extends Error {
   override name = 'OutputLimitError';
 
   constructor(
-    /** Which stream went over (for plain chunk streams, `'stdout'`). */
+    /** Which stream went over (for plain chunks, the `stream` option of `lines`). */
     readonly stream: 'stdout' | 'stderr',
     /** The option that was exceeded. */
     readonly option: 'maxLineLength' | 'maxBuffer',

@@ -191,7 +191,9 @@ export class ProcessRun {
       child.removeListener('error', this.onChildError);
       child.removeListener('error', this.failToStart);
       if (child.stdout !== null) this.gate?.remove(child.stdout);
-      for (const stream of [child.stdout, child.stderr]) {
+      // A handed-over stdout belongs to the next stage: reading it here would steal its input.
+      const ours = this.spec.handOverStdout === true ? [child.stderr] : [child.stdout, child.stderr];
+      for (const stream of ours) {
         stream?.removeListener('data', this.onStdout).removeListener('data', this.onStderr);
         stream?.removeListener('close', this.onOutputClosed);
         // Keep reading (and dropping) until the tree is gone: a child that prints while it shuts down

@@ -23,7 +23,8 @@ export const DEFAULT_MAX_LINE_LENGTH = 16 * 1024 * 1024;
  * Splits on `\n` and `\r\n`, also when the two bytes of a `\r\n`, or the bytes of one UTF-8 character,
  * arrive in different chunks. A lone `\r` (a progress bar's carriage return) is kept as an ordinary
  * character of the line. A last line without a terminator is emitted when the source completes, and what
- * was received is emitted before an upstream error is passed on.
+ * was received is emitted before an upstream error is passed on. At a `restart` event (from `retryOnExit`)
+ * the previous run's unfinished last line is emitted, not glued to the next run's output.
  *
  * @example
  * ```ts
@@ -59,7 +60,9 @@ export function lines(options: LinesOptions = {}): OperatorFunction<ChunkOrEvent
           if (subscriber.closed) return;
           const chunk = toBuffer(value, stream);
           if (chunk instanceof Buffer) splitter.push(chunk);
-          else if (chunk !== undefined) subscriber.error(chunk);
+          else if (chunk instanceof TypeError) subscriber.error(new TypeError(`lines: ${chunk.message}`));
+          // A new run (retryOnExit): the previous run's unfinished last line is a line of its own.
+          else if (typeof value === 'object' && !(value instanceof Uint8Array) && value.type === 'restart') splitter.end();
         },
         error: (error: unknown) => {
           splitter.end();

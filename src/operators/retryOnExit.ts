@@ -1,5 +1,7 @@
 import { asyncScheduler, Observable, timer, type OperatorFunction, type Subscription } from 'rxjs';
-import { ProcessError } from '../errors/ProcessError.js';
+import { ProcessExitError } from '../errors/ProcessExitError.js';
+import { SpawnError } from '../errors/SpawnError.js';
+import { currentFlowGate, withFlowGate } from '../internal/flowGate.js';
 import type { RestartEvent } from '../events.js';
 import { MAX_TIMER_MS } from '../internal/validateOptions.js';
 
@@ -13,7 +15,11 @@ export interface RetryOnExitConfig {
   readonly delay?: number | ((attempt: number, error: unknown) => number);
   /** A run that stayed up at least this many ms resets the attempt count (a supervisor's stable period). Default: never. */
   readonly resetAfter?: number;
-  /** Which errors lead to a respawn. Default: every `ProcessError` (a failed exit, a failed spawn). */
+  /**
+   * Which errors lead to a respawn. Default: a `ProcessExitError` (the process ran and failed), or a
+   * `SpawnError` that may pass (EAGAIN, EMFILE, ENFILE, ENOMEM); not a missing command, which would only
+   * fail again.
+   */
   readonly retryIf?: (error: unknown) => boolean;
 }
 
@@ -35,7 +41,7 @@ export interface RetryOnExitConfig {
  * @param config See {@link RetryOnExitConfig}.
  * @returns An operator that passes every event on and emits a `restart` event before each respawn. Attempt
  *   n+1 is subscribed only after attempt n ended (its exit seen). It errors with the last error once `count`
- *   respawns are used, at once for errors `retryIf` rejects, and with a `TypeError` when `delay` gives an
+ *   respawns are used, at once for errors `retryIf` rejects (by default a `SpawnError` such as ENOENT), and with a `TypeError` when `delay` gives an
  *   invalid value. Unsubscribing during a delay cancels the respawn.
  * @throws TypeError at call time when an option is invalid.
  */
@@ -53,6 +59,8 @@ export function retryOnExit<T>(config: RetryOnExitConfig = {}): OperatorFunction
   return (source) =>
     new Observable<T | RestartEvent>((subscriber) => {
       let attempt = 0;
+      // A respawn happens later, from a timer: it rejoins the backpressure of whoever subscribed.
+      const gate = currentFlowGate();
       let run: Subscription | undefined;
       let wait: Subscription | undefined;
       subscriber.add(() => {
@@ -77,15 +85,18 @@ export function retryOnExit<T>(config: RetryOnExitConfig = {}): OperatorFunction
 
       const start = (): void => {
         const startedAt = asyncScheduler.now();
-        run = source.subscribe({
-          next: (value) => subscriber.next(value),
+        const observer = {
+          next: (value: T) => subscriber.next(value),
           error: (error: unknown) => ended(true, error, startedAt),
           complete: () => (when === 'always' ? ended(false, undefined, startedAt) : subscriber.complete()),
-        });
+        };
+        run = gate === undefined ? source.subscribe(observer) : withFlowGate(gate, () => source.subscribe(observer));
       };
       start();
     });
 }
 
-const isProcessError = (error: unknown): boolean => error instanceof ProcessError;
+const TRANSIENT = new Set(['EAGAIN', 'EMFILE', 'ENFILE', 'ENOMEM']);
+const isProcessError = (error: unknown): boolean =>
+  error instanceof ProcessExitError || (error instanceof SpawnError && TRANSIENT.has(error.code));
 const isDelay = (ms: unknown): ms is number => typeof ms === 'number' && ms >= 0 && ms <= MAX_TIMER_MS;
