@@ -57,7 +57,7 @@ export default {
     'raw indexOf': ({ path, lines: expected }) => rawSplit(path, expected),
     'execa lines': async ({ path, lines: expected }) => {
       let n = 0;
-      for await (const _line of execa('cat', [path])) n++;
+      for await (const _line of execa('cat', [path], { buffer: false })) n++;
       return counted(n, expected);
     },
     'spawn-rx + split': ({ path, lines: expected }) =>

@@ -33,6 +33,6 @@ export default {
     'rxproc pipeTo': async ({ path, bytes }) =>
       counted((await lastValueFrom(spawn$('cat', [path]).pipe(pipeTo('wc', ['-c']), collectOutput()))).stdout, bytes),
     'sh pipe': async ({ path, bytes }) => counted(await output(spawn('sh', ['-c', 'cat "$1" | wc -c', 'sh', path])), bytes),
-    'execa .pipe': async ({ path, bytes }) => counted((await execa('cat', [path]).pipe('wc', ['-c'])).stdout, bytes),
+    'execa .pipe': async ({ path, bytes }) => counted((await execa('cat', [path], { buffer: false }).pipe('wc', ['-c'])).stdout, bytes),
   },
 };

@@ -57,8 +57,11 @@ function kindOf(path: string): 'directory' | 'file' | 'missing' {
   }
 }
 
-/** Names the first NUL byte in what is handed to the system, which cannot carry one. */
-export function findNulByte(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd?: string): string | undefined {
+/**
+ * Names the first NUL byte in what is handed to the system, which cannot carry one. `env` is the caller's
+ * own variables only: reading all of `process.env` costs a system call per variable on every spawn.
+ */
+export function findNulByte(command: string, args: readonly string[], env: Readonly<Record<string, string | undefined>>, cwd?: string): string | undefined {
   if (command.includes('\0')) return 'the command contains a NUL byte';
   const index = args.findIndex((arg) => arg.includes('\0'));
   if (index >= 0) return `argument ${index + 1} contains a NUL byte`;

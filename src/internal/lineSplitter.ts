@@ -39,10 +39,12 @@ export class LineSplitter {
     if (start <= last) {
       // Every complete line of the chunk, decoded at once (both ends are on line boundaries).
       const text = chunk.toString('utf8', start, last);
+      // Most text has no '\r' at all: then no line needs looking at its end.
+      const crlf = chunk.indexOf(CR, start) !== -1;
       let from = 0;
       for (let nl = text.indexOf('\n'); ; nl = text.indexOf('\n', from)) {
         const end = nl === -1 ? text.length : nl;
-        const line = text.charCodeAt(end - 1) === CR ? text.slice(from, end - 1) : text.slice(from, end);
+        const line = crlf && text.charCodeAt(end - 1) === CR ? text.slice(from, end - 1) : text.slice(from, end);
         if (!this.emitLine(line)) return;
         if (nl === -1) break;
         from = nl + 1;

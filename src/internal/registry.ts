@@ -10,9 +10,13 @@ import type { ProcessTree } from './processTree.js';
 const live = new Set<ProcessTree>();
 let removeHook: (() => void) | undefined;
 
+let unloading: NodeJS.Immediate | undefined;
+
 /** Adds a tree that was just spawned. */
 export function track(tree: ProcessTree): void {
   live.add(tree);
+  if (unloading !== undefined) clearImmediate(unloading);
+  unloading = undefined;
   // signal-exit keeps the host's default signal behaviour: it re-raises the signal after the hooks ran
   // unless the application has its own listener for it.
   removeHook ??= onExit(killAllOnExit, { alwaysLast: true });
@@ -20,10 +24,15 @@ export function track(tree: ProcessTree): void {
 
 /** Removes a tree that is fully gone. */
 export function untrack(tree: ProcessTree): void {
-  if (live.delete(tree) && live.size === 0 && removeHook !== undefined) {
+  if (!live.delete(tree) || live.size > 0 || removeHook === undefined || unloading !== undefined) return;
+  // Unhooked a tick later: processes run one after another (await, concatMap) would otherwise install
+  // and remove a dozen signal listeners each time.
+  unloading = setImmediate(() => {
+    unloading = undefined;
+    if (live.size > 0 || removeHook === undefined) return;
     removeHook();
     removeHook = undefined;
-  }
+  }).unref();
 }
 
 /**

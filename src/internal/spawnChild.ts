@@ -27,7 +27,7 @@ export function spawnChild(spec: ProcessSpec, startedAt: number): ChildProcess |
   const env = buildEnv(options);
   const failure = (error: unknown): Error =>
     diagnoseSpawnFailure(error, { command, args, cwd: options.cwd, startedAt });
-  const nul = findNulByte(command, args, env, options.cwd);
+  const nul = findNulByte(command, args, options.env ?? {}, options.cwd);
   if (nul !== undefined) return failure(Object.assign(new Error(nul), { code: 'ERR_INVALID_ARG_VALUE' }));
   let plan: StdioPlan | undefined;
   let child: ChildProcess;
