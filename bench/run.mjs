@@ -1,10 +1,11 @@
-// `npm run bench [-- NAME…] [--rounds=N] [--budget=SECONDS] [--NAME.PARAM=VALUE] [--write-docs]`
+// `npm run bench [-- NAME…] [--rounds=N] [--budget=SECONDS] [--NAME.PARAM=VALUE] [--write-docs | --docs-only]`
 // Runs each implementation of each benchmark in a fresh Node process, alternating implementations round
 // by round (so drift on a noisy machine hits all alike), and prints one table per benchmark: median time,
 // min..max, throughput, speed relative to the baseline (baseline time ÷ its time: above 1 is faster), the
 // Node process's CPU seconds and peak RSS. Results also go to bench/results/ as JSON.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { renderTable, writeDocs } from './lib/report.mjs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +23,6 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const fmt = (x, digits = 2) => (x >= 100 ? x.toFixed(0) : x.toPrecision(3)).replace(/\.?0+$/, (m) => (m.startsWith('.') ? '' : m)) || x.toFixed(digits);
-const si = (x) => (x >= 1e6 ? `${fmt(x / 1e6)} M` : x >= 1e3 ? `${fmt(x / 1e3)} k` : fmt(x));
 
 function measure(name, impl, params) {
   const result = spawnSync(process.execPath, [join(here, 'worker.mjs'), name, impl, JSON.stringify(params)], {
@@ -37,6 +36,12 @@ function measure(name, impl, params) {
     return { failed: why.slice(0, 80) };
   }
   return JSON.parse(result.stdout.trim().split('\n').at(-1));
+}
+
+// --docs-only: render the last results (bench/results/latest.json) into docs/performance.md, run nothing.
+if ('docs-only' in flags) {
+  writeDocs(join(here, '..', 'docs', 'performance.md'), JSON.parse(readFileSync(join(here, 'results', 'latest.json'), 'utf8')));
+  process.exit(0);
 }
 
 const report = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), benchmarks: {} };
@@ -74,17 +79,7 @@ for (const name of names.length > 0 ? names : ALL) {
     };
   });
   report.benchmarks[name] = { title: benchmark.title, params, unit: benchmark.unit, baseline: benchmark.baseline, rows };
-  const table = [
-    `### ${name}: ${benchmark.title} (${JSON.stringify(params)}, ${rows.find((r) => r.rounds)?.rounds} rounds)`,
-    '',
-    `| implementation | median | min..max | ${benchmark.unit} | speed vs ${benchmark.baseline} | Node CPU s | peak RSS MB |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => {
-      if (r.failed !== undefined) return `| ${r.impl.replace(/\|/g, '\\|')} | failed: ${r.failed} | | | | | |`;
-      const t = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
-      return `| ${r.impl.replace(/\|/g, '\\|')} | ${t(r.medianMs)} | ${t(r.minMs)}..${t(r.maxMs)} | ${si(r.perSecond)} | ${r.speed.toFixed(2)}× | ${r.cpuS.toFixed(2)} | ${r.peakRssMB.toFixed(0)} |`;
-    }),
-  ].join('\n');
+  const table = renderTable(name, report.benchmarks[name]);
   tables.push(table);
   console.log(`\n${table}`);
 }
@@ -93,12 +88,4 @@ writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, nu
 writeFileSync(join(here, 'results', `${report.date.slice(0, 19).replace(/:/g, '-')}.json`), `${JSON.stringify(report, null, 2)}\n`);
 
 // --write-docs: put the tables into docs/performance.md, between its markers.
-if (flags['write-docs'] !== undefined) {
-  const page = join(here, '..', 'docs', 'performance.md');
-  const text = readFileSync(page, 'utf8');
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
-  const machine = `Run on ${report.date.slice(0, 10)}: ${report.cpu}, ${report.cores} cores, ${report.memGiB} GiB, Node ${report.node}.`;
-  const body = `${start}\n${machine}\n\n${tables.join('\n\n')}\n${end}`;
-  writeFileSync(page, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), body));
-}
+if ('write-docs' in flags) writeDocs(join(here, '..', 'docs', 'performance.md'), report);

@@ -60,6 +60,12 @@ export interface SpawnOptions {
   readonly timeout?: number;
   /** Exit codes that count as success and complete the Observable. Default `[0]`. */
   readonly successExitCodes?: readonly number[];
+  /**
+   * Also stop the process tree when the host dies without running any exit hook (SIGKILL, the OOM
+   * killer): a detached watchdog shell, shared by all processes that ask for it, notices the host's death
+   * through a pipe and sends the group SIGTERM, then SIGKILL after `killTimeout`. Default `false`.
+   */
+  readonly watchdog?: boolean;
   /** User id the child runs as (needs privileges). */
   readonly uid?: number;
   /** Group id the child runs as (needs privileges). */

@@ -11,6 +11,7 @@ import { hasEnded } from './groupMembers.js';
 import { ProcessTree } from './processTree.js';
 import { track, untrack } from './registry.js';
 import { safely } from './reportError.js';
+import { guard, release } from './watchdog.js';
 import { spawnChild, streamsOf, type ProcessSpec } from './spawnChild.js';
 import { TailBuffer } from './tailBuffer.js';
 import { isSignalName } from './validateOptions.js';
@@ -62,6 +63,7 @@ export class ProcessRun {
     const { options } = this.spec;
     this.tree = new ProcessTree(child.pid, child, options, this.onTreeSettled);
     track(this.tree);
+    if (options.watchdog === true) guard(child.pid, options.killTimeout);
     child.once('exit', this.onExit);
     child.on('error', this.onChildError);
     this.subscriber.next({ type: 'spawn', pid: child.pid });
@@ -175,6 +177,7 @@ export class ProcessRun {
 
   private readonly onTreeSettled = (tree: ProcessTree): void => {
     untrack(tree);
+    if (this.spec.options.watchdog === true) release(tree.pid);
     this.treeSettled = true;
     // While the run is live its output is still to be read to the end; after, nothing more is wanted.
     if (this.ended) this.releaseOutput();

@@ -11,7 +11,7 @@ export type ResolvedOptions = Required<
 
 const KNOWN = new Set<string>([
   'cwd', 'env', 'extendEnv', 'stdin', 'stdout', 'stderr', 'killSignal', 'killTimeout', 'drainTimeout',
-  'signals', 'timeout', 'successExitCodes', 'uid', 'gid',
+  'signals', 'timeout', 'successExitCodes', 'uid', 'gid', 'watchdog',
 ]);
 
 /** Throws a `TypeError` naming the option, what was expected and what was given. */
@@ -62,7 +62,9 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
       if (value !== undefined && typeof value !== 'string') reject(where, `env.${key}`, 'a string or undefined', value);
     }
   }
-  if (o.extendEnv !== undefined && typeof o.extendEnv !== 'boolean') reject(where, 'extendEnv', 'a boolean', o.extendEnv);
+  for (const name of ['extendEnv', 'watchdog'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'boolean') reject(where, name, 'a boolean', o[name]);
+  }
   const stdin = o.stdin;
   if (!(stdin === undefined || typeof stdin === 'string' || stdin instanceof Uint8Array || isObservable(stdin))) {
     reject(where, 'stdin', `an Observable of strings or bytes, a string, a Uint8Array, 'inherit' or 'ignore'`, stdin);
