@@ -43,7 +43,8 @@ describe('reliability: load and leaks', function () {
       expect(ownZombies()).to.deep.equal([]);
     }
     const growth = (heaps.at(-1)! - heaps[0]!) / 2 ** 20;
-    expect(Math.abs(growth), `heap growth between the first and last round: ${growth.toFixed(2)} MiB`).to.be.lessThan(1);
+    // A leak grows the heap; a heap that shrinks a little (late warm-up) is fine.
+    expect(growth, `heap growth between the first and last round: ${growth.toFixed(2)} MiB`).to.be.lessThan(1);
   });
 
   it('100 processes that exit at the same instant: every Observable finishes', async () => {

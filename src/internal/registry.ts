@@ -54,6 +54,11 @@ export function liveProcessCount(): number {
   return live.size;
 }
 
+/** SIGKILL to every live tree at once, no grace (a second Ctrl-C in the CLI). */
+export function killAllNow(): void {
+  for (const tree of live) if (tree.isAlive()) tree.signalGroup('SIGKILL');
+}
+
 function killAllOnExit(): void {
   const pending: Array<{ pgid: number; afterMs: number }> = [];
   for (const tree of live) {

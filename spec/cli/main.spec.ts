@@ -1,0 +1,170 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { eventually, isAlive } from '../support/processes.js';
+import { events, rxproc, startRxproc, taskDir } from './support.js';
+
+const root = resolve(__dirname, '../..');
+const dirs: string[] = [];
+const make = (text: string, file?: string): string => {
+  const dir = taskDir(text, file);
+  dirs.push(dir);
+  return dir;
+};
+
+describe('the rxproc CLI, end to end through the built bin', function () {
+  this.timeout(60000);
+  before(function () {
+    this.timeout(60000);
+    if (!existsSync(resolve(root, 'dist/cli/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+  });
+  after(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--help and --version', () => {
+    expect(rxproc(['--help'], root).stdout).to.match(/Usage: rxproc \[options\] \[command\] \[commands\.\.\.\]/);
+    expect(rxproc(['--version'], root).stdout.trim()).to.equal('0.1.0');
+  });
+
+  it('starts a task once what it depends on is ready (ordering on readiness)', () => {
+    const dir = make(`
+tasks:
+  db:
+    sh: 'sleep 0.3; echo "ready to accept"; sleep 30'
+    ready: "ready to accept"
+  api:
+    sh: 'echo api up'
+    dependsOn: [db]
+until: api
+`);
+    const { code, stdout } = rxproc(['run', '--json'], dir);
+    expect(code).to.equal(0);
+    const seen = events(stdout).map((e) => `${e.task ?? ''}:${e.event ?? e.stream}`);
+    expect(seen.indexOf('db:ready')).to.be.greaterThan(seen.indexOf('db:stdout'));
+    expect(seen.indexOf('api:spawn')).to.be.greaterThan(seen.indexOf('db:ready'));
+    expect(seen).to.include('db:stop');
+  });
+
+  it('restarts with backoff, then succeeds', () => {
+    const dir = make(`
+tasks:
+  flaky:
+    sh: 'n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; [ $n -ge 3 ]'
+    restart: { when: on-failure, count: 5, delay: 50, backoff: 2 }
+`);
+    const { code, stdout } = rxproc(['run', '--json'], dir);
+    expect(code).to.equal(0);
+    const restarts = events(stdout).filter((e) => e.event === 'restart');
+    expect(restarts.map((e) => [e.attempt, e.delayMs])).to.deep.equal([[1, 50], [2, 100]]);
+    const summary = events(stdout).find((e) => e.event === 'summary') as { exitCode: number; tasks: Array<{ restarts: number }> };
+    expect(summary.tasks[0]!.restarts).to.equal(2);
+  });
+
+  it("the until task's exit code is rxproc's; a failing task fails the run, named", () => {
+    const until = make(`
+tasks:
+  server: { sh: 'sleep 30' }
+  test: { sh: 'echo testing; exit 3', dependsOn: [server] }
+until: test
+`);
+    expect(rxproc(['run'], until).code).to.equal(3);
+    const failing = make(`
+tasks:
+  build: { cmd: sh, args: [-c, 'echo broken >&2; exit 4'] }
+  other: { sh: 'sleep 30' }
+`);
+    const { code, stdout } = rxproc(['run'], failing);
+    expect(code).to.equal(1);
+    expect(stdout).to.match(/build +! broken/);
+    expect(stdout).to.match(/build failed: Command failed with exit code 4/);
+    expect(stdout).to.match(/other +stopped by rxproc/);
+  });
+
+  it('a bad file: the message names the file, the line, the key and what was expected (exit 2)', () => {
+    const dir = make(`tasks:
+  api:
+    cmd: node
+    restart: { when: sometimes }
+    redy: "x"
+`);
+    const { code, stderr } = rxproc(['run'], dir);
+    expect(code).to.equal(2);
+    expect(stderr).to.include(`rxproc.yaml:4: tasks.api.restart.when: expected one of "never", "on-failure", "always"`);
+    expect(stderr).to.include(`rxproc.yaml:5: tasks.api: unknown key "redy"`);
+    const shape = make(`tasks:\n  a:\n    sh: 'true'\n    ready: 5\n`);
+    expect(rxproc(['run'], shape).stderr).to.include('rxproc.yaml:4: tasks.a.ready: expected string or object');
+    const cycle = make(`tasks:
+  a: { sh: 'true', dependsOn: [b] }
+  b: { sh: 'true', dependsOn: [c] }
+  c: { sh: 'true', dependsOn: [a] }
+`);
+    expect(rxproc(['run'], cycle).stderr).to.match(/rxproc\.yaml:2: tasks\.a\.dependsOn: dependsOn has a cycle: a → b → c → a/);
+    const unknown = make(`tasks:\n  a: { sh: 'true', dependsOn: [nope] }\n`);
+    expect(rxproc(['run'], unknown).stderr).to.include('no task named "nope"');
+    expect(rxproc(['run'], make('tasks: [1, 2]\n')).stderr).to.match(/rxproc\.yaml:1: tasks: expected record/);
+    expect(rxproc(['run', 'missing.yaml'], root).stderr).to.match(/cannot read .*missing\.yaml/);
+  });
+
+  it('reads rxproc.json when there is no rxproc.yaml', () => {
+    const dir = make(JSON.stringify({ tasks: { hello: { cmd: 'echo', args: ['from json'] } } }), 'rxproc.json');
+    const { code, stdout } = rxproc(['run'], dir);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/hello +\| from json/);
+  });
+
+  it('the quick form runs inline commands through sh -c', () => {
+    const { code, stdout } = rxproc(["echo 'one'", 'echo two >&2'], root);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/echo +\| one/);
+    expect(stdout).to.match(/echo-2 +! two/);
+  });
+
+  it('a pipeline task, and --json events parsed back', () => {
+    const dir = make(`
+tasks:
+  count:
+    sh: 'printf "b\\na\\nb\\n"'
+    pipe: [{ cmd: sort }, { cmd: uniq, args: [-c] }]
+`);
+    const { code, stdout } = rxproc(['run', '--json'], dir);
+    expect(code).to.equal(0);
+    const lines = events(stdout).filter((e) => e.stream === 'stdout').map((e) => String(e.line).trim());
+    expect(lines).to.deep.equal(['1 a', '2 b']);
+    const summary = events(stdout).at(-1) as { event: string; exitCode: number };
+    expect(summary).to.include({ event: 'summary', exitCode: 0 });
+  });
+
+  it('SIGINT stops every task, dependents first, and leaves no process behind', async () => {
+    const dir = make(`
+tasks:
+  db: { sh: 'echo ready; exec sleep 30', ready: ready }
+  api: { sh: 'sleep 30 & echo up; wait', dependsOn: [db] }
+`);
+    const { child, seen, exited } = startRxproc(['run', '--json'], dir);
+    await eventually(() => seen.some((e) => e.task === 'api' && e.stream === 'stdout'), 10000);
+    const pids = seen.filter((e) => e.event === 'spawn').map((e) => Number(e.pid));
+    child.kill('SIGINT');
+    expect(await exited).to.equal(130);
+    const order = seen.filter((e) => e.event === 'stop').map((e) => e.task);
+    expect(order).to.deep.equal(['api', 'db']);
+    expect(await eventually(() => !pids.some(isAlive), 2000)).to.equal(true);
+  });
+
+  it('a second Ctrl-C kills at once, even a task that ignores SIGTERM', async () => {
+    const dir = make(`
+tasks:
+  stubborn: { sh: "trap '' TERM; echo up; while :; do sleep 0.1; done", killTimeout: 20000 }
+`);
+    const { child, seen, exited } = startRxproc(['run', '--json'], dir);
+    await eventually(() => seen.some((e) => e.stream === 'stdout'), 10000);
+    const pid = Number(seen.find((e) => e.event === 'spawn')!.pid);
+    child.kill('SIGINT');
+    await eventually(() => seen.some((e) => e.event === 'stop'));
+    expect(isAlive(pid)).to.equal(true);
+    child.kill('SIGINT');
+    expect(await exited).to.equal(130);
+    expect(await eventually(() => !isAlive(pid), 2000)).to.equal(true);
+  });
+});

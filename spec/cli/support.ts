@@ -1,0 +1,38 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const BIN = resolve(__dirname, '../../dist/cli/main.js');
+
+/** A temp folder holding `rxproc.yaml` with `text`; returns its path. */
+export function taskDir(text: string, file = 'rxproc.yaml'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rxproc-cli-'));
+  writeFileSync(join(dir, file), text);
+  return dir;
+}
+
+/** Runs the built bin to the end. */
+export function rxproc(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The JSON events of a `--json` run. */
+export function events(stdout: string): Array<Record<string, unknown>> {
+  return stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** Starts the bin in the background with `--json`, collecting its events as they come. */
+export function startRxproc(args: string[], cwd: string): { child: ChildProcess; seen: Array<Record<string, unknown>>; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+  const seen: Array<Record<string, unknown>> = [];
+  let rest = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const parts = (rest + chunk.toString()).split('\n');
+    rest = parts.pop()!;
+    for (const line of parts) if (line !== '') seen.push(JSON.parse(line) as Record<string, unknown>);
+  });
+  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  return { child, seen, exited };
+}

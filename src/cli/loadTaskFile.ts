@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { taskFileSchema, type TaskFile } from './schema.js';
+import { checkGraph } from './taskGraph.js';
+
+/** A task file that cannot be used: its message names the file, the line, the key and what was expected. */
+export class TaskFileError extends Error {
+  override name = 'TaskFileError';
+}
+
+/** The file to run: the one given, or rxproc.yaml, then rxproc.yml, then rxproc.json in `cwd`. */
+export function findTaskFile(given: string | undefined, cwd: string): string {
+  if (given !== undefined) return resolve(cwd, given);
+  for (const candidate of ['rxproc.yaml', 'rxproc.yml', 'rxproc.json']) {
+    const path = resolve(cwd, candidate);
+    if (existsSync(path)) return path;
+  }
+  throw new TaskFileError(`no task file: found neither rxproc.yaml nor rxproc.json in ${cwd} (or name one: rxproc run FILE)`);
+}
+
+/** Reads, parses (YAML, of which JSON is a part) and checks a task file. */
+export function loadTaskFile(path: string): TaskFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new TaskFileError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    throw new TaskFileError(`${path}:${first.linePos?.[0].line ?? '?'}: not valid YAML/JSON: ${first.message.split('\n')[0]}`);
+  }
+  const parsed = taskFileSchema.safeParse(doc.toJS());
+  if (!parsed.success) throw new TaskFileError(describeIssues(path, parsed.error.issues, doc, lineCounter));
+  const graphProblem = checkGraph(parsed.data);
+  if (graphProblem !== undefined) {
+    throw new TaskFileError(`${path}:${lineOf(doc, lineCounter, graphProblem.path)}: ${graphProblem.path.join('.')}: ${graphProblem.message}`);
+  }
+  return parsed.data;
+}
+
+function describeIssues(path: string, issues: readonly z.core.$ZodIssue[], doc: ReturnType<typeof parseDocument>, lines: LineCounter): string {
+  const shown = issues.slice(0, 5).map((raw) => {
+    const issue = deepest(raw);
+    const where = issue.path.map(String);
+    const key = where.length === 0 ? '(top level)' : where.join('.');
+    // An unknown key is found on its own line, not on its parent's.
+    const at = issue.code === 'unrecognized_keys' ? [...where, String(issue.keys[0])] : where;
+    return `${path}:${lineOf(doc, lines, at)}: ${key}: ${explain(issue)}`;
+  });
+  const more = issues.length > 5 ? `\n(and ${issues.length - 5} more)` : '';
+  return `${shown.join('\n')}${more}`;
+}
+
+/**
+ * Of a union's failures, the one that got furthest into the value (`restart: { when: sometimes }` is about
+ * `when`, not about `restart` as a whole), with its full path. When no branch got past the value itself,
+ * the union is reported as a list of the shapes it accepts.
+ */
+function deepest(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  const firsts = issue.errors.map((branch) => branch[0]).filter((i): i is z.core.$ZodIssue => i !== undefined);
+  const best = firsts.reduce((a, b) => (b.path.length > a.path.length ? b : a));
+  if (best.path.length > 0) return deepest({ ...best, path: [...issue.path, ...best.path] } as z.core.$ZodIssue);
+  const shapes = [...new Set(firsts.map((i) => (i.code === 'invalid_type' ? i.expected : i.code === 'invalid_value' ? i.values.map((v) => JSON.stringify(v)).join(', ') : i.message)))];
+  return { ...issue, message: `expected ${shapes.join(' or ')}` };
+}
+
+function explain(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+/** The line of the deepest node of `path` that exists in the document (1-based), or '?'. */
+function lineOf(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly string[]): number | '?' {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    if (range !== undefined) return lines.linePos(range[0]).line;
+    if (depth === 0 && isMap(doc.contents)) return 1;
+  }
+  return '?';
+}

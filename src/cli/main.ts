@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// The `rxproc` command: runs a task file (`rxproc run [FILE]`) or commands given inline (`rxproc 'a' 'b'`).
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Command } from 'commander';
+import { findTaskFile, loadTaskFile, TaskFileError } from './loadTaskFile.js';
+import { colorWanted, Reporter } from './reporter.js';
+import type { TaskFile } from './schema.js';
+import { Supervisor } from './supervisor.js';
+
+interface GlobalOptions {
+  readonly json?: boolean;
+}
+
+/** The package's version, read next to the installed bin (which may be reached through a symlink). */
+function version(): string {
+  const pkg = resolve(dirname(realpathSync(process.argv[1]!)), '../../package.json');
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
+/** Inline commands become tasks named after their first word (`npm`, `npm-2`, …), each run by `sh -c`. */
+function inlineTasks(commands: readonly string[]): TaskFile {
+  const tasks: TaskFile['tasks'] = {};
+  for (const command of commands) {
+    const base = (/^[A-Za-z0-9_.-]+/.exec(command.trim().split(/\s+/)[0]!.split('/').pop()!)?.[0] ?? 'task').slice(0, 20);
+    let name = base;
+    for (let n = 2; name in tasks; n++) name = `${base}-${n}`;
+    tasks[name] = { sh: command };
+  }
+  return { tasks };
+}
+
+async function run(file: TaskFile, baseDir: string, options: GlobalOptions): Promise<never> {
+  const reporter = new Reporter(Object.keys(file.tasks), options.json === true, colorWanted(process.env, process.stdout.isTTY === true));
+  const supervisor = new Supervisor(file, baseDir, reporter);
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const code = 128 + (signal === 'SIGINT' ? 2 : 15);
+    if (++signals === 1) supervisor.stop(code, `${signal}: stopping every task (again to kill at once)`);
+    else supervisor.killNow(code);
+  };
+  // Our own handlers: rxproc decides how to stop, and signal-exit then leaves the exit to us.
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  const code = await supervisor.run();
+  // Exit once what was printed has been written (a pipe may lag behind).
+  process.stdout.write('', () => process.exit(code));
+  return new Promise<never>(() => undefined);
+}
+
+const program = new Command('rxproc')
+  .description('Run processes together: pipelines, readiness, restarts, one clean shutdown.')
+  .version(version(), '-v, --version')
+  .option('--json', 'print one JSON event per line instead of prefixed text')
+  .argument('[commands...]', 'commands to run together, each through sh -c')
+  .showHelpAfterError()
+  .action(async (commands: string[], options: GlobalOptions) => {
+    if (commands.length === 0) program.help({ error: true });
+    await run(inlineTasks(commands), process.cwd(), options);
+  });
+
+program
+  .command('run')
+  .description('run the tasks of a file (default: rxproc.yaml, then rxproc.yml, then rxproc.json)')
+  .argument('[file]', 'the task file, YAML or JSON')
+  .option('--json', 'print one JSON event per line instead of prefixed text')
+  .action(async (file: string | undefined, options: GlobalOptions) => {
+    try {
+      const path = findTaskFile(file, process.cwd());
+      await run(loadTaskFile(path), dirname(path), { ...program.opts<GlobalOptions>(), ...options });
+    } catch (error) {
+      if (!(error instanceof TaskFileError)) throw error;
+      process.stderr.write(`rxproc: ${error.message}\n`);
+      process.exit(2);
+    }
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`rxproc: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

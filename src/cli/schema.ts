@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/** A task name: usable in messages, JSON and `dependsOn`. */
+const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a task name of letters, digits, "_", "." or "-"');
+
+/** One process: a program and its arguments, or a shell line. */
+const command = {
+  cmd: z.string().min(1).optional(),
+  args: z.array(z.string()).optional(),
+  sh: z.string().min(1).optional(),
+};
+
+function oneCommand(value: { cmd?: string; sh?: string; args?: string[] }, ctx: z.RefinementCtx): void {
+  if ((value.cmd === undefined) === (value.sh === undefined)) {
+    ctx.addIssue({ code: 'custom', message: 'needs exactly one of "cmd" (with "args") or "sh"' });
+  } else if (value.sh !== undefined && value.args !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['args'], message: '"args" goes with "cmd", not with "sh"' });
+  }
+}
+
+const stage = z.strictObject(command).superRefine(oneCommand);
+
+const regex = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'a valid regular expression' },
+);
+
+const restartWhen = z.enum(['never', 'on-failure', 'always']);
+
+const task = z
+  .strictObject({
+    ...command,
+    cwd: z.string().min(1).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    pipe: z.array(stage).min(1).optional(),
+    restart: z
+      .union([
+        restartWhen,
+        z.strictObject({
+          when: restartWhen.default('on-failure'),
+          count: z.number().int().min(0).optional(),
+          delay: z.number().min(0).max(2 ** 31 - 1).optional(),
+          backoff: z.number().min(1).optional(),
+          maxDelay: z.number().min(0).max(2 ** 31 - 1).optional(),
+          resetAfter: z.number().min(0).optional(),
+        }),
+      ])
+      .optional(),
+    ready: z.union([regex, z.strictObject({ pattern: regex }), z.strictObject({ delay: z.number().min(0).max(2 ** 31 - 1) })]).optional(),
+    dependsOn: z.union([z.array(name), z.record(name, z.enum(['ready', 'completed']))]).optional(),
+    killSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2']).optional(),
+    killTimeout: z.number().min(0).max(2 ** 31 - 1).optional(),
+  })
+  .superRefine(oneCommand);
+
+/** The shape of `rxproc.yaml` / `rxproc.json`. */
+export const taskFileSchema = z.strictObject({
+  tasks: z.record(name, task).refine((tasks) => Object.keys(tasks).length > 0, 'at least one task'),
+  until: name.optional(),
+});
+
+export type TaskFile = z.infer<typeof taskFileSchema>;
+export type TaskConfig = TaskFile['tasks'][string];
+export type StageConfig = z.infer<typeof stage>;

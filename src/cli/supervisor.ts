@@ -1,0 +1,212 @@
+import type { Subscription } from 'rxjs';
+import { SpawnError } from '../errors/SpawnError.js';
+import type { ProcessEvent, RestartEvent } from '../events.js';
+import { groupHasLiveMember } from '../internal/groupMembers.js';
+import { LineSplitter } from '../internal/lineSplitter.js';
+import { killAllNow } from '../internal/registry.js';
+import type { Reporter, TaskResult } from './reporter.js';
+import type { TaskConfig, TaskFile } from './schema.js';
+import { dependenciesOf, stopWaves } from './taskGraph.js';
+import { taskProcess$ } from './taskProcess.js';
+
+type Status = 'waiting' | 'running' | 'ready' | 'completed' | 'failed' | 'stopped' | 'skipped';
+
+interface TaskState {
+  readonly name: string;
+  readonly config: TaskConfig;
+  status: Status;
+  isReady: boolean;
+  pid?: number;
+  restarts: number;
+  startedAt?: number;
+  endedAt?: number;
+  exitCode: number | null;
+  signal: string | null;
+  failure?: string;
+  subscription?: Subscription;
+  readyTimer?: NodeJS.Timeout;
+}
+
+const MAX_LINE = 1024 * 1024;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a task file: starts each task once its dependencies are ready (or completed), reports every line and
+ * event, and ends when the `until` task ends, when every task has completed, or at the first failure
+ * (fail-fast). Stopping goes in waves, dependents before what they depend on, each wave waited for.
+ */
+export class Supervisor {
+  private readonly tasks: TaskState[];
+  private finishing: Promise<number> | undefined;
+  private resolveRun!: (code: number) => void;
+
+  constructor(
+    private readonly file: TaskFile,
+    private readonly baseDir: string,
+    private readonly reporter: Reporter,
+  ) {
+    this.tasks = Object.entries(file.tasks).map(([name, config]) => ({ name, config, status: 'waiting', isReady: false, restarts: 0, exitCode: null, signal: null }));
+  }
+
+  /** Runs everything; resolves to rxproc's exit code. */
+  run(): Promise<number> {
+    const done = new Promise<number>((resolve) => (this.resolveRun = resolve));
+    this.startWhatCan();
+    return done;
+  }
+
+  /** First Ctrl-C or SIGTERM: stop every task in order, then exit with `code`. */
+  stop(code: number, why: string): void {
+    void this.shutdown(code, why);
+  }
+
+  /** Second Ctrl-C: SIGKILL every process tree at once. */
+  killNow(code: number): void {
+    this.reporter.info('killing every task now (SIGKILL)');
+    for (const task of this.tasks) task.subscription?.unsubscribe();
+    killAllNow();
+    this.resolveRun(code);
+  }
+
+  private startWhatCan(): void {
+    if (this.finishing !== undefined) return;
+    for (const task of this.tasks) {
+      if (task.status !== 'waiting') continue;
+      let ready = true;
+      for (const [dep, condition] of dependenciesOf(task.config)) {
+        const other = this.state(dep);
+        if (other.status === 'failed' || other.status === 'skipped' || other.status === 'stopped') {
+          task.status = 'skipped';
+          task.failure = `not started: ${dep} ${other.status === 'skipped' ? 'was not started' : 'failed'}`;
+          ready = false;
+          break;
+        }
+        if (condition === 'ready' ? !other.isReady : other.status !== 'completed') ready = false;
+      }
+      if (ready && task.status === 'waiting') this.start(task);
+    }
+    this.checkEnd();
+  }
+
+  private start(task: TaskState): void {
+    task.status = 'running';
+    task.startedAt = performance.now();
+    const splitters = {
+      stdout: new LineSplitter(MAX_LINE, (line) => this.onLine(task, 'stdout', line), () => undefined),
+      stderr: new LineSplitter(MAX_LINE, (line) => this.onLine(task, 'stderr', line), () => undefined),
+    };
+    const flush = (): void => {
+      splitters.stdout.end();
+      splitters.stderr.end();
+    };
+    task.subscription = taskProcess$(task.config, this.baseDir).subscribe({
+      next: (event: ProcessEvent | RestartEvent) => {
+        if (event.type === 'stdout' || event.type === 'stderr') splitters[event.type].push(event.data);
+        else if (event.type === 'spawn') this.onSpawn(task, event.pid);
+        else if (event.type === 'exit') {
+          flush();
+          task.exitCode = event.exitCode;
+          task.signal = event.signal;
+          const how = event.signal === null ? `exit code ${event.exitCode}` : `killed by ${event.signal}`;
+          this.reporter.event(task.name, 'exit', { pid: event.pid, exitCode: event.exitCode, signal: event.signal }, `exited (${how})`);
+        } else if (event.type === 'restart') {
+          task.restarts++;
+          this.reporter.event(task.name, 'restart', { attempt: event.attempt, delayMs: event.delayMs }, `restart #${event.attempt} in ${event.delayMs} ms`);
+        }
+      },
+      error: (error: unknown) => {
+        flush();
+        this.ended(task, 'failed', error);
+      },
+      complete: () => {
+        flush();
+        this.ended(task, 'completed');
+      },
+    });
+  }
+
+  private onSpawn(task: TaskState, pid: number): void {
+    task.pid = pid;
+    this.reporter.event(task.name, 'spawn', { pid }, `started (pid ${pid})`);
+    const ready = task.config.ready;
+    if (task.isReady || ready === undefined) return this.markReady(task);
+    if (typeof ready === 'object' && 'delay' in ready) task.readyTimer = setTimeout(() => this.markReady(task), ready.delay);
+  }
+
+  private onLine(task: TaskState, stream: 'stdout' | 'stderr', line: string): void {
+    this.reporter.line(task.name, stream, line, task.pid);
+    const ready = task.config.ready;
+    if (task.isReady || ready === undefined || (typeof ready === 'object' && 'delay' in ready)) return;
+    if (new RegExp(typeof ready === 'string' ? ready : ready.pattern).test(line)) this.markReady(task);
+  }
+
+  private markReady(task: TaskState): void {
+    if (task.isReady) return;
+    task.isReady = true;
+    clearTimeout(task.readyTimer);
+    if (task.config.ready !== undefined) this.reporter.event(task.name, 'ready', { pid: task.pid }, 'is ready');
+    this.startWhatCan();
+  }
+
+  private ended(task: TaskState, status: 'completed' | 'failed', error?: unknown): void {
+    clearTimeout(task.readyTimer);
+    task.endedAt = performance.now();
+    task.status = status;
+    if (status === 'completed') this.markReady(task);
+    if (error !== undefined) {
+      task.failure = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      if (error instanceof SpawnError) task.failure = `failed to start (${error.code})`;
+      this.reporter.event(task.name, 'failed', { error: task.failure }, `failed: ${task.failure}`);
+    }
+    this.startWhatCan();
+  }
+
+  private checkEnd(): void {
+    if (this.finishing !== undefined) return;
+    const until = this.file.until === undefined ? undefined : this.state(this.file.until);
+    if (until !== undefined && (until.status === 'completed' || until.status === 'failed' || until.status === 'skipped')) {
+      const code = until.status === 'completed' ? 0 : until.exitCode !== null && until.exitCode !== 0 ? until.exitCode : 1;
+      return this.stop(code, `${until.name} ${until.status === 'completed' ? 'completed' : 'failed'}: stopping the rest`);
+    }
+    const failed = this.tasks.find((t) => t.status === 'failed' || t.status === 'skipped');
+    if (failed !== undefined) return this.stop(1, `${failed.name} ${failed.failure ?? 'failed'}: stopping the rest`);
+    if (this.tasks.every((t) => t.status === 'completed')) this.stop(0, 'every task completed');
+  }
+
+  private shutdown(code: number, why: string): Promise<number> {
+    this.finishing ??= (async () => {
+      this.reporter.info(why);
+      for (const wave of stopWaves(this.file)) {
+        const stopping = wave.map((name) => this.state(name)).filter((t) => t.status === 'running' || t.status === 'ready');
+        for (const task of stopping) {
+          task.status = 'stopped';
+          task.endedAt = performance.now();
+          task.subscription?.unsubscribe();
+          clearTimeout(task.readyTimer);
+          this.reporter.event(task.name, 'stop', { pid: task.pid }, 'stopping');
+        }
+        const deadline = Date.now() + Math.max(...stopping.map((t) => t.config.killTimeout ?? 5000), 0) + 1000;
+        while (stopping.some((t) => t.pid !== undefined && groupHasLiveMember(t.pid)) && Date.now() < deadline) await sleep(20);
+      }
+      this.reporter.summary(this.tasks.map((t) => this.result(t)), code);
+      this.resolveRun(code);
+      return code;
+    })();
+    return this.finishing;
+  }
+
+  private result(task: TaskState): TaskResult {
+    const result =
+      task.status === 'waiting' || task.status === 'skipped' ? (task.failure ?? 'not started')
+      : task.status === 'stopped' ? 'stopped by rxproc'
+      : task.failure?.startsWith('failed to start') ? task.failure
+      : task.signal !== null ? `killed by ${task.signal}`
+      : `exit ${task.exitCode}`;
+    const durationMs = task.startedAt === undefined ? null : (task.endedAt ?? performance.now()) - task.startedAt;
+    return { task: task.name, result, exitCode: task.exitCode, signal: task.signal, restarts: task.restarts, durationMs };
+  }
+
+  private state(name: string): TaskState {
+    return this.tasks.find((t) => t.name === name)!;
+  }
+}
