@@ -5,10 +5,25 @@ import { spawn$ } from '../src/index.js';
 
 const root = resolve(__dirname, '..');
 
-describe('examples (npm start)', function () {
+describe('examples', function () {
   this.timeout(60000);
 
-  it('the demonstration runs every example against the built package and ends cleanly', async () => {
+  it('npm start: the CLI demonstration (examples/demo.yaml) ends by itself with exit code 0', async () => {
+    const events: string[] = [];
+    const result = await lastValueFrom(
+      spawn$(process.execPath, ['dist/cli/main.js', 'run', 'examples/demo.yaml', '--json'], { cwd: root }).pipe(
+        reduce((all, e) => (e.type === 'stdout' ? all + e.data.toString() : all), ''),
+      ),
+    );
+    for (const line of result.trim().split('\n')) {
+      const record = JSON.parse(line) as { task?: string; event?: string };
+      if (record.event !== undefined) events.push(`${record.task ?? ''}:${record.event}`);
+    }
+    expect(events).to.include.members(['server:ready', 'flaky-worker:restart', 'exports:exit', 'check:exit', 'server:stop', ':summary']);
+    expect(events.indexOf('exports:spawn')).to.be.greaterThan(events.indexOf('server:ready'));
+  });
+
+  it('npm run tour: the library tour runs every example against the built package and ends cleanly', async () => {
     // `npm test` builds first (pretest); the examples import the package by its name, as a user would.
     const text = await lastValueFrom(
       spawn$(process.execPath, ['examples/demo.js'], { cwd: root }).pipe(
