@@ -4,28 +4,11 @@ import type { ProcessEvent, RestartEvent } from '../events.js';
 import { groupHasLiveMember } from '../internal/groupMembers.js';
 import { LineSplitter } from '../internal/lineSplitter.js';
 import { killAllNow } from '../internal/registry.js';
-import type { Reporter, TaskResult } from './reporter.js';
-import type { TaskConfig, TaskFile } from './schema.js';
+import type { Reporter } from './reporter.js';
+import type { TaskFile } from './schema.js';
 import { dependenciesOf, stopWaves } from './taskGraph.js';
 import { taskProcess$ } from './taskProcess.js';
-
-type Status = 'waiting' | 'running' | 'ready' | 'completed' | 'failed' | 'stopped' | 'skipped';
-
-interface TaskState {
-  readonly name: string;
-  readonly config: TaskConfig;
-  status: Status;
-  isReady: boolean;
-  pid?: number;
-  restarts: number;
-  startedAt?: number;
-  endedAt?: number;
-  exitCode: number | null;
-  signal: string | null;
-  failure?: string;
-  subscription?: Subscription;
-  readyTimer?: NodeJS.Timeout;
-}
+import { resultOf, type TaskState } from './taskState.js';
 
 const MAX_LINE = 1024 * 1024;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -188,22 +171,11 @@ export class Supervisor {
         const deadline = Date.now() + Math.max(...stopping.map((t) => t.config.killTimeout ?? 5000), 0) + 1000;
         while (stopping.some((t) => t.pid !== undefined && groupHasLiveMember(t.pid)) && Date.now() < deadline) await sleep(20);
       }
-      this.reporter.summary(this.tasks.map((t) => this.result(t)), code);
+      this.reporter.summary(this.tasks.map(resultOf), code);
       this.resolveRun(code);
       return code;
     })();
     return this.finishing;
-  }
-
-  private result(task: TaskState): TaskResult {
-    const result =
-      task.status === 'waiting' || task.status === 'skipped' ? (task.failure ?? 'not started')
-      : task.status === 'stopped' ? 'stopped by rxproc'
-      : task.failure?.startsWith('failed to start') ? task.failure
-      : task.signal !== null ? `killed by ${task.signal}`
-      : `exit ${task.exitCode}`;
-    const durationMs = task.startedAt === undefined ? null : (task.endedAt ?? performance.now()) - task.startedAt;
-    return { task: task.name, result, exitCode: task.exitCode, signal: task.signal, restarts: task.restarts, durationMs };
   }
 
   private state(name: string): TaskState {

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { Subscriber, Subscription } from 'rxjs';
 import { ProcessError } from '../errors/ProcessError.js';
-import { ProcessExitError, ProcessTimeoutError } from '../errors/ProcessExitError.js';
+import { exitFailure } from './exitFailure.js';
 import type { ProcessEvent } from '../events.js';
 import { diagnoseSpawnFailure } from './diagnoseSpawnFailure.js';
 import { feedStdin } from './feedStdin.js';
@@ -13,12 +13,10 @@ import { track, untrack } from './registry.js';
 import { safely } from './reportError.js';
 import { guard, release } from './watchdog.js';
 import { spawnChild, streamsOf, type ProcessSpec } from './spawnChild.js';
-import { TailBuffer } from './tailBuffer.js';
+import { ChildOutput } from './childOutput.js';
 import { isSignalName } from './validateOptions.js';
 
 export type { ProcessSpec } from './spawnChild.js';
-
-const STDERR_TAIL_BYTES = 64 * 1024;
 
 /**
  * One subscription's process, from spawn to teardown. The teardown is registered on the subscriber before
@@ -33,14 +31,13 @@ export class ProcessRun {
   private exitCode: number | null = null;
   private exitSignal: NodeJS.Signals | null = null;
   private exited = false;
-  private openOutputs = 0;
   private ended = false;
   private timedOut = false;
   private timeoutTimer: NodeJS.Timeout | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
   private stopStdin: (() => void) | undefined;
   private signalsSubscription: Subscription | undefined;
-  private readonly stderrTail = new TailBuffer(STDERR_TAIL_BYTES);
+  private output: ChildOutput | undefined;
   /** Backpressure from whoever consumes this process's stdout, captured at subscription. */
   private readonly gate = currentFlowGate();
 
@@ -68,11 +65,10 @@ export class ProcessRun {
     child.on('error', this.onChildError);
     this.subscriber.next({ type: 'spawn', pid: child.pid });
     if (this.ended) return;
-    if (this.spec.handOverStdout !== true) {
-      this.watchOutput(child.stdout, this.onStdout);
-      if (child.stdout !== null) this.gate?.add(child.stdout);
-    }
-    this.watchOutput(child.stderr, this.onStderr);
+    this.output = new ChildOutput(child, this.spec.handOverStdout === true, this.gate, (event) => this.subscriber.next(event), () => {
+      if (this.exited) this.finish();
+    });
+    this.output.watch();
     const { stdin, signals, timeout } = options;
     if (child.stdin !== null && this.spec.stdinFrom === undefined && stdin !== undefined && stdin !== 'inherit' && stdin !== 'ignore') {
       this.stopStdin = feedStdin(child.stdin, stdin, this.fail);
@@ -96,20 +92,6 @@ export class ProcessRun {
     return this.tree === undefined || this.tree.exited || hasEnded(this.tree.pid);
   }
 
-  private watchOutput(stream: Readable | null, onData: (data: Buffer) => void): void {
-    if (stream === null) return;
-    this.openOutputs++;
-    stream.on('data', onData);
-    stream.once('close', this.onOutputClosed);
-  }
-
-  private readonly onStdout = (data: Buffer): void => this.subscriber.next({ type: 'stdout', data });
-
-  private readonly onStderr = (data: Buffer): void => {
-    this.stderrTail.push(data);
-    this.subscriber.next({ type: 'stderr', data });
-  };
-
   private readonly onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
     this.exited = true;
     this.exitCode = code;
@@ -117,15 +99,10 @@ export class ProcessRun {
     clearTimeout(this.timeoutTimer);
     // Nothing can be signalled any more: a late error from `signals` must not fail a finished run.
     safely(() => this.signalsSubscription?.unsubscribe());
-    if (this.openOutputs === 0) return this.finish();
+    if (this.output === undefined || this.output.closed) return this.finish();
     // Descendants may hold the pipes open long after the child exited: bound the wait for EOF.
     const { drainTimeout } = this.spec.options;
     if (Number.isFinite(drainTimeout)) this.drainTimer = setTimeout(this.finish, drainTimeout);
-  };
-
-  private readonly onOutputClosed = (): void => {
-    this.openOutputs--;
-    if (this.exited && this.openOutputs === 0) this.finish();
   };
 
   /** The exit was seen and the output read (or the drain wait ran out): report it, then succeed or fail. */
@@ -139,15 +116,9 @@ export class ProcessRun {
     // Settle the tree before the final notification, so that `liveProcessCount()` is already right in
     // the subscriber's complete/error callback.
     this.tree!.terminate();
-    const details = { command: spec.command, args: spec.args, pid, exitCode, signal, durationMs, stderr: this.stderrTail.toString() };
-    if (this.timedOut) {
-      const { timeout = 0, killSignal } = spec.options;
-      subscriber.error(new ProcessTimeoutError({ ...details, timeoutMs: timeout, killSignal }));
-    } else if (signal !== null || exitCode === null || !spec.options.successExitCodes.includes(exitCode)) {
-      subscriber.error(new ProcessExitError(details));
-    } else {
-      subscriber.complete();
-    }
+    const failure = exitFailure(spec, { pid, exitCode, signal, durationMs, stderr: this.output?.stderrTail() ?? '' }, this.timedOut);
+    if (failure === undefined) subscriber.complete();
+    else subscriber.error(failure);
   };
 
   private readonly onTimeout = (): void => {
@@ -193,16 +164,9 @@ export class ProcessRun {
       child.removeListener('exit', this.onExit);
       child.removeListener('error', this.onChildError);
       child.removeListener('error', this.failToStart);
-      if (child.stdout !== null) this.gate?.remove(child.stdout);
-      // A handed-over stdout belongs to the next stage: reading it here would steal its input.
-      const ours = this.spec.handOverStdout === true ? [child.stderr] : [child.stdout, child.stderr];
-      for (const stream of ours) {
-        stream?.removeListener('data', this.onStdout).removeListener('data', this.onStderr);
-        stream?.removeListener('close', this.onOutputClosed);
-        // Keep reading (and dropping) until the tree is gone: a child that prints while it shuts down
-        // on killSignal must not die of SIGPIPE instead.
-        stream?.resume();
-      }
+      // Keep draining until the tree is gone: a child that prints while it shuts down on killSignal
+      // must not die of SIGPIPE instead.
+      this.output?.stopListening();
       child.stdin?.destroy();
     }
     // The kill first: nothing a user's source does in its own teardown may keep the process alive.
@@ -212,8 +176,9 @@ export class ProcessRun {
     safely(() => this.signalsSubscription?.unsubscribe());
   }
 
-  /** Closes the host's ends of the output pipes (once the tree is gone, or when there never was one). */
+  /** Closes the host's ends of the pipes (once the tree is gone, or when there never was one). */
   private releaseOutput(): void {
-    if (this.child !== undefined) for (const stream of streamsOf(this.child)) stream?.destroy();
+    if (this.output !== undefined) this.output.release();
+    else if (this.child !== undefined) for (const stream of streamsOf(this.child)) stream?.destroy();
   }
 }

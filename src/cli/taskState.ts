@@ -1,0 +1,35 @@
+import type { Subscription } from 'rxjs';
+import type { TaskResult } from './reporter.js';
+import type { TaskConfig } from './schema.js';
+
+/** Where a task is in its life. */
+export type Status = 'waiting' | 'running' | 'ready' | 'completed' | 'failed' | 'stopped' | 'skipped';
+
+/** A task of a run, and what happened to it. */
+export interface TaskState {
+  readonly name: string;
+  readonly config: TaskConfig;
+  status: Status;
+  isReady: boolean;
+  pid?: number;
+  restarts: number;
+  startedAt?: number;
+  endedAt?: number;
+  exitCode: number | null;
+  signal: string | null;
+  failure?: string;
+  subscription?: Subscription;
+  readyTimer?: NodeJS.Timeout;
+}
+
+/** How a task ended, in words and figures, for the summary. */
+export function resultOf(task: TaskState): TaskResult {
+  const result =
+    task.status === 'waiting' || task.status === 'skipped' ? (task.failure ?? 'not started')
+    : task.status === 'stopped' ? 'stopped by rxproc'
+    : task.failure?.startsWith('failed to start') ? task.failure
+    : task.signal !== null ? `killed by ${task.signal}`
+    : `exit ${task.exitCode}`;
+  const durationMs = task.startedAt === undefined ? null : (task.endedAt ?? performance.now()) - task.startedAt;
+  return { task: task.name, result, exitCode: task.exitCode, signal: task.signal, restarts: task.restarts, durationMs };
+}
