@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { eventually, isAlive } from '../support/processes.js';
-import { events, rxproc, startRxproc, taskDir } from './support.js';
+import { BIN, events, rxproc, startRxproc, taskDir } from './support.js';
 
 const root = resolve(__dirname, '../..');
 const dirs: string[] = [];
@@ -105,6 +105,22 @@ tasks:
     expect(rxproc(['run'], unknown).stderr).to.include('no task named "nope"');
     expect(rxproc(['run'], make('tasks: [1, 2]\n')).stderr).to.match(/rxproc\.yaml:1: tasks: expected record/);
     expect(rxproc(['run', 'missing.yaml'], root).stderr).to.match(/cannot read .*missing\.yaml/);
+  });
+
+  it('a line longer than 1 MiB is printed in pieces, not lost; a closed output stops the run quietly', () => {
+    const dir = make(`tasks:\n  long: { sh: "head -c 3000000 /dev/zero | tr '\\\\0' x; echo; echo after" }\n`);
+    const { code, stdout } = rxproc(['run', '--json'], dir);
+    expect(code).to.equal(0);
+    const lines = events(stdout).filter((e) => e.stream === 'stdout').map((e) => String(e.line));
+    // cut where a read went past 1 MiB: pieces of at most 1 MiB plus one 64 KiB read, nothing lost
+    expect(lines.slice(0, -1).reduce((n, l) => n + l.length, 0)).to.equal(3_000_000);
+    expect(lines.length).to.be.greaterThan(3);
+    for (const piece of lines) expect(piece.length).to.be.at.most(1024 * 1024 + 65536);
+    expect(lines.at(-1)).to.equal('after');
+    const flood = make(`tasks:\n  yes: { cmd: yes }\n`);
+    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" run | head -n 2`], { cwd: flood, encoding: 'utf8', timeout: 20000 });
+    expect(piped.stderr).to.equal('');
+    expect(piped.stdout.split('\n')).to.have.length(3);
   });
 
   it('reads rxproc.json when there is no rxproc.yaml', () => {

@@ -13,7 +13,8 @@ describe('Reporter', () => {
     expect(colorWanted({ TERM: 'dumb' }, true)).to.equal(false);
     expect(colorWanted({ NO_COLOR: '1' }, true)).to.equal(false);
     expect(colorWanted({ FORCE_COLOR: '1' }, false)).to.equal(true);
-    expect(colorWanted({ FORCE_COLOR: '0' }, true)).to.equal(true);
+    expect(colorWanted({ FORCE_COLOR: '0' }, true)).to.equal(false);
+    expect(colorWanted({ FORCE_COLOR: 'false', NO_COLOR: '' }, true)).to.equal(false);
     expect(colorWanted({ FORCE_COLOR: '0', NO_COLOR: '1' }, true)).to.equal(false);
   });
 

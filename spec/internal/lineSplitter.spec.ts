@@ -5,7 +5,9 @@ import { LineSplitter } from '../../src/internal/lineSplitter.js';
 /** Splits chunks with a LineSplitter; `null` marks an overflow. */
 function split(chunks: readonly Buffer[], max = 1 << 20): Array<string | null> {
   const out: Array<string | null> = [];
-  const splitter = new LineSplitter(max, (line) => out.push(line), () => out.push(null));
+  const splitter = new LineSplitter(max, (line) => out.push(line), () => {
+    out.push(null);
+  });
   for (const chunk of chunks) splitter.push(chunk);
   splitter.end();
   return out;
@@ -60,6 +62,14 @@ describe('LineSplitter', () => {
     expect(split([Buffer.from('ééé\n')], 5)).to.deep.equal([null]);
     // a trailing \r that may be half of \r\n is not counted yet
     expect(split([Buffer.from('12345\r'), Buffer.from('\n')], 5)).to.deep.equal(['12345']);
+  });
+
+  it('an overflow handler that returns true cuts the long line and goes on', () => {
+    const out: string[] = [];
+    const splitter = new LineSplitter(4, (line) => out.push(line), () => true);
+    for (const chunk of ['ab', 'cdef', 'g\nhi\n', '123456\nok\n']) splitter.push(Buffer.from(chunk));
+    splitter.end();
+    expect(out).to.deep.equal(['abcdef', 'g', 'hi', '123456', 'ok']);
   });
 
   it('property: any text cut at any byte offsets gives the lines of the whole text', () => {

@@ -17,7 +17,7 @@ export function findTaskFile(given: string | undefined, cwd: string): string {
     const path = resolve(cwd, candidate);
     if (existsSync(path)) return path;
   }
-  throw new TaskFileError(`no task file: found neither rxproc.yaml nor rxproc.json in ${cwd} (or name one: rxproc run FILE)`);
+  throw new TaskFileError(`no task file: found none of rxproc.yaml, rxproc.yml, rxproc.json in ${cwd} (or name one: rxproc run FILE)`);
 }
 
 /** Reads, parses (YAML, of which JSON is a part) and checks a task file. */
@@ -32,8 +32,9 @@ export function loadTaskFile(path: string): TaskFile {
   const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
-    throw new TaskFileError(`${path}:${first.linePos?.[0].line ?? '?'}: not valid YAML/JSON: ${first.message.split('\n')[0]}`);
+    throw new TaskFileError(`${path}:${first.linePos?.[0].line ?? '?'}: not valid YAML/JSON: ${first.message.split('\n')[0]!.replace(/:$/, '')}`);
   }
+  if (doc.contents === null) throw new TaskFileError(`${path}:1: the file is empty: it needs a "tasks:" map`);
   const parsed = taskFileSchema.safeParse(doc.toJS());
   if (!parsed.success) throw new TaskFileError(describeIssues(path, parsed.error.issues, doc, lineCounter));
   const graphProblem = checkGraph(parsed.data);
@@ -48,9 +49,9 @@ function describeIssues(path: string, issues: readonly z.core.$ZodIssue[], doc: 
     const issue = deepest(raw);
     const where = issue.path.map(String);
     const key = where.length === 0 ? '(top level)' : where.join('.');
-    // An unknown key is found on its own line, not on its parent's.
-    const at = issue.code === 'unrecognized_keys' ? [...where, String(issue.keys[0])] : where;
-    return `${path}:${lineOf(doc, lines, at)}: ${key}: ${explain(issue)}`;
+    // An unknown key is found on its own line, not on its parent's (nor on its value's).
+    const line = issue.code === 'unrecognized_keys' ? keyLine(doc, lines, where, String(issue.keys[0])) : lineOf(doc, lines, where);
+    return `${path}:${line}: ${key}: ${explain(issue)}`;
   });
   const more = issues.length > 5 ? `\n(and ${issues.length - 5} more)` : '';
   return `${shown.join('\n')}${more}`;
@@ -66,14 +67,29 @@ function deepest(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   const firsts = issue.errors.map((branch) => branch[0]).filter((i): i is z.core.$ZodIssue => i !== undefined);
   const best = firsts.reduce((a, b) => (b.path.length > a.path.length ? b : a));
   if (best.path.length > 0) return deepest({ ...best, path: [...issue.path, ...best.path] } as z.core.$ZodIssue);
-  const shapes = [...new Set(firsts.map((i) => (i.code === 'invalid_type' ? i.expected : i.code === 'invalid_value' ? i.values.map((v) => JSON.stringify(v)).join(', ') : i.message)))];
-  return { ...issue, message: `expected ${shapes.join(' or ')}` };
+  const shapes = [...new Set(firsts.flatMap((i) => (i.code === 'invalid_type' ? [i.expected] : i.code === 'invalid_value' ? i.values.map((v) => JSON.stringify(v)) : [])))];
+  const keys = [...new Set(firsts.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [])))];
+  if (keys.length > 0) shapes.push('object');
+  const together = keys.length > 0 ? `; keys that do not go together: ${keys.map((k) => `"${k}"`).join(', ')}` : '';
+  return { ...issue, message: `expected ${[...new Set(shapes)].join(' or ')}${together}` };
 }
 
 function explain(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (issue.code === 'invalid_key') return `"${String(issue.path.at(-1))}" is not a valid task name (letters, digits, "_", "." or "-")`;
   return issue.message.replace(/^Invalid input: /, '');
+}
+
+/** The line of key `key` in the map at `path`. */
+function keyLine(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly string[], key: string): number | '?' {
+  const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  if (isMap(map)) {
+    const pair = map.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
+    const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+    if (range !== undefined) return lines.linePos(range[0]).line;
+  }
+  return lineOf(doc, lines, [...path, key]);
 }
 
 /** The line of the deepest node of `path` that exists in the document (1-based), or '?'. */

@@ -36,9 +36,15 @@ async function run(file: TaskFile, baseDir: string, options: GlobalOptions): Pro
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     const code = 128 + (signal === 'SIGINT' ? 2 : 15);
-    if (++signals === 1) supervisor.stop(code, `${signal}: stopping every task (again to kill at once)`);
-    else supervisor.killNow(code);
+    if (++signals > 1) return supervisor.killNow(code);
+    if (!supervisor.stop(code, `${signal}: stopping every task (again to kill at once)`)) reporter.info(`${signal}: already stopping (again to kill at once)`);
   };
+  // Nobody reads our output any more (\`rxproc … | head\`): stop the tasks, quietly.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    reporter.mute();
+    supervisor.stop(141, 'output closed');
+  });
   // Our own handlers: rxproc decides how to stop, and signal-exit then leaves the exit to us.
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   const code = await supervisor.run();

@@ -5,7 +5,8 @@ type Paint = (text: string) => string;
 
 /** Whether to colour: FORCE_COLOR wins, then NO_COLOR, then whether stdout is a terminal. */
 export function colorWanted(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+  if (env.FORCE_COLOR === '0' || env.FORCE_COLOR === 'false') return false;
+  if (env.FORCE_COLOR !== undefined) return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return isTTY && env.TERM !== 'dumb';
 }
@@ -29,12 +30,13 @@ export class Reporter {
   private readonly colors: Colors;
   private readonly paints = new Map<string, Paint>();
   private readonly width: number;
+  private muted = false;
 
   constructor(
     names: readonly string[],
     private readonly json: boolean,
     color: boolean,
-    private readonly write: (text: string) => void = (text) => process.stdout.write(text),
+    private readonly out: (text: string) => void = (text) => process.stdout.write(text),
   ) {
     this.colors = createColors(color);
     const c = this.colors;
@@ -56,6 +58,11 @@ export class Reporter {
     this.info(`${(this.paints.get(task) ?? String)(task)} ${text}`);
   }
 
+  /** Nothing more is printed (the reader of our output went away). */
+  mute(): void {
+    this.muted = true;
+  }
+
   /** One of rxproc's own messages. */
   info(text: string): void {
     if (this.json) return this.emit({ event: 'info', message: text });
@@ -64,15 +71,23 @@ export class Reporter {
 
   /** The closing table: each task's end, restarts and duration. */
   summary(results: readonly TaskResult[], exitCode: number): void {
-    if (this.json) return this.emit({ event: 'summary', exitCode, tasks: results });
+    if (this.json) {
+      const rounded = results.map((r) => ({ ...r, durationMs: r.durationMs === null ? null : Math.round(r.durationMs) }));
+      return this.emit({ event: 'summary', exitCode, tasks: rounded });
+    }
     this.info('summary:');
     for (const r of results) {
       const duration = r.durationMs === null ? '-' : `${(r.durationMs / 1000).toFixed(1)} s`;
+      // (JSON gets the figures; the text gets them rounded)
       const restarts = r.restarts === 1 ? '1 restart' : `${r.restarts} restarts`;
       const ok = r.exitCode === 0 && r.signal === null;
       const result = ok ? this.colors.green(r.result) : r.result.startsWith('stopped') ? this.colors.yellow(r.result) : this.colors.red(r.result);
       this.info(`  ${(this.paints.get(r.task) ?? String)(r.task.padEnd(this.width))}  ${result.padEnd(24)}  ${restarts.padEnd(11)}  ${duration}`);
     }
+  }
+
+  private write(text: string): void {
+    if (!this.muted) this.out(text);
   }
 
   private emit(record: Record<string, unknown>): void {

@@ -21,6 +21,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export class Supervisor {
   private readonly tasks: TaskState[];
   private finishing: Promise<number> | undefined;
+  private code: number | undefined;
   private resolveRun!: (code: number) => void;
 
   constructor(
@@ -38,17 +39,24 @@ export class Supervisor {
     return done;
   }
 
-  /** First Ctrl-C or SIGTERM: stop every task in order, then exit with `code`. */
-  stop(code: number, why: string): void {
+  /** Stops every task in order, then ends the run with `code`; `false` when a stop is already under way. */
+  stop(code: number, why: string): boolean {
+    if (this.finishing !== undefined) return false;
     void this.shutdown(code, why);
+    return true;
   }
 
-  /** Second Ctrl-C: SIGKILL every process tree at once. */
+  /** A second Ctrl-C: SIGKILL every process tree at once, then the summary; the run's code stays. */
   killNow(code: number): void {
     this.reporter.info('killing every task now (SIGKILL)');
-    for (const task of this.tasks) task.subscription?.unsubscribe();
+    for (const task of this.tasks) {
+      if (task.status === 'running' || task.status === 'ready') task.status = 'stopped';
+      task.subscription?.unsubscribe();
+    }
     killAllNow();
-    this.resolveRun(code);
+    this.code ??= code;
+    this.reporter.summary(this.tasks.map(resultOf), this.code);
+    this.resolveRun(this.code);
   }
 
   private startWhatCan(): void {
@@ -74,9 +82,10 @@ export class Supervisor {
   private start(task: TaskState): void {
     task.status = 'running';
     task.startedAt = performance.now();
+    // A line longer than MAX_LINE is printed in MAX_LINE pieces (memory stays bounded, nothing is lost).
     const splitters = {
-      stdout: new LineSplitter(MAX_LINE, (line) => this.onLine(task, 'stdout', line), () => undefined),
-      stderr: new LineSplitter(MAX_LINE, (line) => this.onLine(task, 'stderr', line), () => undefined),
+      stdout: new LineSplitter(MAX_LINE, (line) => this.onLine(task, 'stdout', line), () => true),
+      stderr: new LineSplitter(MAX_LINE, (line) => this.onLine(task, 'stderr', line), () => true),
     };
     const flush = (): void => {
       splitters.stdout.end();
@@ -85,11 +94,15 @@ export class Supervisor {
     task.subscription = taskProcess$(task.config, this.baseDir).subscribe({
       next: (event: ProcessEvent | RestartEvent) => {
         if (event.type === 'stdout' || event.type === 'stderr') splitters[event.type].push(event.data);
-        else if (event.type === 'spawn') this.onSpawn(task, event.pid);
+        else if (event.type === 'spawn') {
+          task.exitSeen = false;
+          this.onSpawn(task, event.pid);
+        }
         else if (event.type === 'exit') {
           flush();
           task.exitCode = event.exitCode;
           task.signal = event.signal;
+          task.exitSeen = true;
           const how = event.signal === null ? `exit code ${event.exitCode}` : `killed by ${event.signal}`;
           this.reporter.event(task.name, 'exit', { pid: event.pid, exitCode: event.exitCode, signal: event.signal }, `exited (${how})`);
         } else if (event.type === 'restart') {
@@ -138,7 +151,7 @@ export class Supervisor {
     if (status === 'completed') this.markReady(task);
     if (error !== undefined) {
       task.failure = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      if (error instanceof SpawnError) task.failure = `failed to start (${error.code})`;
+      if (error instanceof SpawnError) task.failure = `failed to start: ${error.message.replace(/^Failed to start /, '')}`;
       this.reporter.event(task.name, 'failed', { error: task.failure }, `failed: ${task.failure}`);
     }
     this.startWhatCan();
@@ -149,15 +162,18 @@ export class Supervisor {
     const until = this.file.until === undefined ? undefined : this.state(this.file.until);
     if (until !== undefined && (until.status === 'completed' || until.status === 'failed' || until.status === 'skipped')) {
       const code = until.status === 'completed' ? 0 : until.exitCode !== null && until.exitCode !== 0 ? until.exitCode : 1;
-      return this.stop(code, `${until.name} ${until.status === 'completed' ? 'completed' : 'failed'}: stopping the rest`);
+      const how = until.status === 'completed' ? 'completed' : until.status === 'skipped' ? `was ${until.failure ?? 'not started'}` : 'failed';
+      this.stop(code, `${until.name} ${how}: stopping the rest`);
+      return;
     }
-    const failed = this.tasks.find((t) => t.status === 'failed' || t.status === 'skipped');
-    if (failed !== undefined) return this.stop(1, `${failed.name} ${failed.failure ?? 'failed'}: stopping the rest`);
-    if (this.tasks.every((t) => t.status === 'completed')) this.stop(0, 'every task completed');
+    const failed = this.tasks.find((t) => t.status === 'failed') ?? this.tasks.find((t) => t.status === 'skipped');
+    if (failed !== undefined) this.stop(1, `${failed.name} ${failed.failure ?? 'failed'}: stopping the rest`);
+    else if (this.tasks.every((t) => t.status === 'completed')) this.stop(0, 'every task completed');
   }
 
   private shutdown(code: number, why: string): Promise<number> {
     this.finishing ??= (async () => {
+      this.code = code;
       this.reporter.info(why);
       for (const wave of stopWaves(this.file)) {
         const stopping = wave.map((name) => this.state(name)).filter((t) => t.status === 'running' || t.status === 'ready');

@@ -18,6 +18,8 @@ export interface TaskState {
   exitCode: number | null;
   signal: string | null;
   failure?: string;
+  /** The current run's exit was seen (the result stands even if rxproc stops the task afterwards). */
+  exitSeen?: boolean;
   subscription?: Subscription;
   readyTimer?: NodeJS.Timeout;
 }
@@ -26,8 +28,8 @@ export interface TaskState {
 export function resultOf(task: TaskState): TaskResult {
   const result =
     task.status === 'waiting' || task.status === 'skipped' ? (task.failure ?? 'not started')
-    : task.status === 'stopped' ? 'stopped by rxproc'
-    : task.failure?.startsWith('failed to start') ? task.failure
+    : task.status === 'stopped' && task.exitSeen !== true ? 'stopped by rxproc'
+    : task.failure?.startsWith('failed to start') ? task.failure.replace(/: .*\[(\w+)\]$/, ' ($1)')
     : task.signal !== null ? `killed by ${task.signal}`
     : `exit ${task.exitCode}`;
   const durationMs = task.startedAt === undefined ? null : (task.endedAt ?? performance.now()) - task.startedAt;

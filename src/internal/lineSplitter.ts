@@ -14,13 +14,14 @@ export class LineSplitter {
   /**
    * @param maxLineLength Longest line accepted, in bytes without the terminator.
    * @param emit Receives each line, without its terminator.
-   * @param overflow Called (instead of growing without end) when a line exceeds the limit; the splitter
-   *   must not be used afterwards.
+   * @param overflow Called (instead of growing without end) when a line exceeds the limit. Returning
+   *   `true` cuts the line there and goes on (the part so far is emitted as a line); otherwise the
+   *   splitter must not be used afterwards.
    */
   constructor(
     private readonly maxLineLength: number,
     private readonly emit: (line: string) => void,
-    private readonly overflow: () => void,
+    private readonly overflow: () => boolean | void,
   ) {}
 
   push(chunk: Buffer): void {
@@ -67,13 +68,17 @@ export class LineSplitter {
     this.pendingBytes += part.length;
     // A trailing '\r' may yet turn out to be half of a '\r\n': it is not counted against the limit.
     const counted = this.pendingBytes - (part[part.length - 1] === CR ? 1 : 0);
-    if (counted > this.maxLineLength) this.overflow();
+    if (counted > this.maxLineLength && this.overflow() === true) {
+      const line = Buffer.concat(this.parts, this.pendingBytes);
+      this.parts = [];
+      this.pendingBytes = 0;
+      this.emit(line.toString('utf8'));
+    }
   }
 
   private emitLine(line: string): boolean {
     // UTF-8 takes at most 3 bytes per UTF-16 unit: only long strings need their bytes counted.
-    if (line.length * 3 > this.maxLineLength && Buffer.byteLength(line) > this.maxLineLength) {
-      this.overflow();
+    if (line.length * 3 > this.maxLineLength && Buffer.byteLength(line) > this.maxLineLength && this.overflow() !== true) {
       return false;
     }
     this.emit(line);
