@@ -69,7 +69,12 @@ describe('LineSplitter', () => {
     const splitter = new LineSplitter(4, (line) => out.push(line), () => true);
     for (const chunk of ['ab', 'cdef', 'g\nhi\n', '123456\nok\n']) splitter.push(Buffer.from(chunk));
     splitter.end();
-    expect(out).to.deep.equal(['abcdef', 'g', 'hi', '123456', 'ok']);
+    expect(out).to.deep.equal(['abcd', 'efg', 'hi', '123456', 'ok']);
+    const euros: string[] = [];
+    const cutter = new LineSplitter(7, (line) => euros.push(line), () => true);
+    cutter.push(Buffer.from('€'.repeat(10)));
+    cutter.end();
+    expect(euros).to.deep.equal(['€€', '€€', '€€', '€€', '€€']);
   });
 
   it('property: any text cut at any byte offsets gives the lines of the whole text', () => {

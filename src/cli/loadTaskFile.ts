@@ -71,14 +71,18 @@ function deepest(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   const keys = [...new Set(firsts.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [])))];
   if (keys.length > 0) shapes.push('object');
   const together = keys.length > 0 ? `; keys that do not go together: ${keys.map((k) => `"${k}"`).join(', ')}` : '';
-  return { ...issue, message: `expected ${[...new Set(shapes)].join(' or ')}${together}` };
+  return { ...issue, message: `expected ${[...new Set(shapes)].join(' or ').replace(/\brecord\b/g, 'map')}${together}` };
 }
 
 function explain(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (issue.code === 'invalid_key') return `"${String(issue.path.at(-1))}" is not a valid task name (letters, digits, "_", "." or "-")`;
-  return issue.message.replace(/^Invalid input: /, '');
+  if (issue.code === 'invalid_key') {
+    const inner = issue.issues[0]?.message ?? 'not a valid key';
+    return `"${String(issue.path.at(-1))}" is not valid: ${inner}`;
+  }
+  // In YAML terms: a record is a map.
+  return issue.message.replace(/^Invalid input: /, '').replace(/\brecord\b/g, 'map');
 }
 
 /** The line of key `key` in the map at `path`. */

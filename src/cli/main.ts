@@ -24,14 +24,26 @@ function inlineTasks(commands: readonly string[]): TaskFile {
   for (const command of commands) {
     const base = (/^[A-Za-z0-9_.-]+/.exec(command.trim().split(/\s+/)[0]!.split('/').pop()!)?.[0] ?? 'task').slice(0, 20);
     let name = base;
-    for (let n = 2; name in tasks; n++) name = `${base}-${n}`;
+    if (!/^[A-Za-z_]/.test(name) || name === 'rxproc') name = `task-${name}`;
+    for (let n = 2; Object.hasOwn(tasks, name); n++) name = `${base}-${n}`;
     tasks[name] = { sh: command };
   }
   return { tasks };
 }
 
 async function run(file: TaskFile, baseDir: string, options: GlobalOptions): Promise<never> {
-  const reporter = new Reporter(Object.keys(file.tasks), options.json === true, colorWanted(process.env, process.stdout.isTTY === true));
+  let waitingForDrain = false;
+  // While the reader of our output is slower than the tasks, the tasks are held back (bounded memory).
+  const out = (text: string): void => {
+    if (process.stdout.write(text) || waitingForDrain) return;
+    waitingForDrain = true;
+    supervisor.gate.pause();
+    process.stdout.once('drain', () => {
+      waitingForDrain = false;
+      supervisor.gate.resume();
+    });
+  };
+  const reporter = new Reporter(Object.keys(file.tasks), options.json === true, colorWanted(process.env, process.stdout.isTTY === true), out);
   const supervisor = new Supervisor(file, baseDir, reporter);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -39,11 +51,11 @@ async function run(file: TaskFile, baseDir: string, options: GlobalOptions): Pro
     if (++signals > 1) return supervisor.killNow(code);
     if (!supervisor.stop(code, `${signal}: stopping every task (again to kill at once)`)) reporter.info(`${signal}: already stopping (again to kill at once)`);
   };
-  // Nobody reads our output any more (\`rxproc … | head\`): stop the tasks, quietly.
+  // Our output cannot be written any more (\`rxproc … | head\`, a full disk): stop the tasks, quietly.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
     reporter.mute();
-    supervisor.stop(141, 'output closed');
+    supervisor.gate.resume();
+    supervisor.stop(error.code === 'EPIPE' ? 141 : 1, 'output closed');
   });
   // Our own handlers: rxproc decides how to stop, and signal-exit then leaves the exit to us.
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);

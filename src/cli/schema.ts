@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 /** A task name: usable in messages, JSON and `dependsOn`. */
-const name = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a task name of letters, digits, "_", "." or "-"');
+const name = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'a task name: a letter or "_", then letters, digits, "_", "." or "-"')
+  .refine((value) => value !== 'rxproc', '"rxproc" is the name of rxproc\'s own messages');
 
 /** One process: a program and its arguments, or a shell line. */
 const command = {
@@ -38,7 +41,7 @@ const task = z
   .strictObject({
     ...command,
     cwd: z.string().min(1).optional(),
-    env: z.record(z.string(), z.string()).optional(),
+    env: z.record(z.string().regex(/^[^=\0]+$/, 'a variable name (not empty, no "=")'), z.string()).optional(),
     pipe: z.array(stage).min(1).optional(),
     restart: z
       .union([

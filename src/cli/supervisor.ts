@@ -1,7 +1,9 @@
 import type { Subscription } from 'rxjs';
 import { SpawnError } from '../errors/SpawnError.js';
 import type { ProcessEvent, RestartEvent } from '../events.js';
-import { groupHasLiveMember } from '../internal/groupMembers.js';
+import { ProcessExitError } from '../errors/ProcessExitError.js';
+import { FlowGate, withFlowGate } from '../internal/flowGate.js';
+import { liveProcessCount } from '../internal/registry.js';
 import { LineSplitter } from '../internal/lineSplitter.js';
 import { killAllNow } from '../internal/registry.js';
 import type { Reporter } from './reporter.js';
@@ -22,6 +24,8 @@ export class Supervisor {
   private readonly tasks: TaskState[];
   private finishing: Promise<number> | undefined;
   private code: number | undefined;
+  /** Held closed while rxproc's own stdout is full. */
+  readonly gate = new FlowGate();
   private resolveRun!: (code: number) => void;
 
   constructor(
@@ -91,7 +95,14 @@ export class Supervisor {
       splitters.stdout.end();
       splitters.stderr.end();
     };
-    task.subscription = taskProcess$(task.config, this.baseDir).subscribe({
+    let process$: ReturnType<typeof taskProcess$>;
+    try {
+      process$ = taskProcess$(task.config, this.baseDir);
+    } catch (error) {
+      return this.ended(task, 'failed', error);
+    }
+    // Subscribed inside the run's flow gate: while rxproc's own output is full, the tasks are held back.
+    task.subscription = withFlowGate(this.gate, () => process$.subscribe({
       next: (event: ProcessEvent | RestartEvent) => {
         if (event.type === 'stdout' || event.type === 'stderr') splitters[event.type].push(event.data);
         else if (event.type === 'spawn') {
@@ -100,12 +111,15 @@ export class Supervisor {
         }
         else if (event.type === 'exit') {
           flush();
+          clearTimeout(task.readyTimer);
           task.exitCode = event.exitCode;
           task.signal = event.signal;
           task.exitSeen = true;
           const how = event.signal === null ? `exit code ${event.exitCode}` : `killed by ${event.signal}`;
           this.reporter.event(task.name, 'exit', { pid: event.pid, exitCode: event.exitCode, signal: event.signal }, `exited (${how})`);
         } else if (event.type === 'restart') {
+          // Stopping: a task waiting to restart is not restarted.
+          if (this.finishing !== undefined) return this.stopTask(task);
           task.restarts++;
           this.reporter.event(task.name, 'restart', { attempt: event.attempt, delayMs: event.delayMs }, `restart #${event.attempt} in ${event.delayMs} ms`);
         }
@@ -118,7 +132,7 @@ export class Supervisor {
         flush();
         this.ended(task, 'completed');
       },
-    });
+    }));
   }
 
   private onSpawn(task: TaskState, pid: number): void {
@@ -126,6 +140,7 @@ export class Supervisor {
     this.reporter.event(task.name, 'spawn', { pid }, `started (pid ${pid})`);
     const ready = task.config.ready;
     if (task.isReady || ready === undefined) return this.markReady(task);
+    clearTimeout(task.readyTimer);
     if (typeof ready === 'object' && 'delay' in ready) task.readyTimer = setTimeout(() => this.markReady(task), ready.delay);
   }
 
@@ -149,6 +164,11 @@ export class Supervisor {
     task.endedAt = performance.now();
     task.status = status;
     if (status === 'completed') this.markReady(task);
+    if (error instanceof ProcessExitError) {
+      // (in a pipeline, the failing stage may not be the last one, whose exit event was reported)
+      task.exitCode = error.exitCode;
+      task.signal = error.signal;
+    }
     if (error !== undefined) {
       task.failure = error instanceof Error ? error.message.split('\n')[0] : String(error);
       if (error instanceof SpawnError) task.failure = `failed to start: ${error.message.replace(/^Failed to start /, '')}`;
@@ -167,7 +187,10 @@ export class Supervisor {
       return;
     }
     const failed = this.tasks.find((t) => t.status === 'failed') ?? this.tasks.find((t) => t.status === 'skipped');
-    if (failed !== undefined) this.stop(1, `${failed.name} ${failed.failure ?? 'failed'}: stopping the rest`);
+    if (failed !== undefined) {
+      const how = failed.status === 'failed' ? 'failed' : `was ${failed.failure ?? 'not started'}`;
+      this.stop(1, `${failed.name} ${how}: stopping the rest`);
+    }
     else if (this.tasks.every((t) => t.status === 'completed')) this.stop(0, 'every task completed');
   }
 
@@ -175,23 +198,29 @@ export class Supervisor {
     this.finishing ??= (async () => {
       this.code = code;
       this.reporter.info(why);
+      const live = (t: TaskState): boolean => t.status === 'running' || t.status === 'ready';
       for (const wave of stopWaves(this.file)) {
-        const stopping = wave.map((name) => this.state(name)).filter((t) => t.status === 'running' || t.status === 'ready');
-        for (const task of stopping) {
-          task.status = 'stopped';
-          task.endedAt = performance.now();
-          task.subscription?.unsubscribe();
-          clearTimeout(task.readyTimer);
-          this.reporter.event(task.name, 'stop', { pid: task.pid }, 'stopping');
-        }
+        const stopping = wave.map((name) => this.state(name)).filter(live);
+        for (const task of stopping) this.stopTask(task);
+        // Every process tree of a task counts (a pipeline has one per stage): wait until only the trees
+        // of the tasks still running are left.
+        const remaining = (): number => this.tasks.filter(live).reduce((n, t) => n + 1 + (t.config.pipe?.length ?? 0), 0);
         const deadline = Date.now() + Math.max(...stopping.map((t) => t.config.killTimeout ?? 5000), 0) + 1000;
-        while (stopping.some((t) => t.pid !== undefined && groupHasLiveMember(t.pid)) && Date.now() < deadline) await sleep(20);
+        while (liveProcessCount() > remaining() && Date.now() < deadline) await sleep(20);
       }
       this.reporter.summary(this.tasks.map(resultOf), code);
       this.resolveRun(code);
       return code;
     })();
     return this.finishing;
+  }
+
+  private stopTask(task: TaskState): void {
+    task.status = 'stopped';
+    task.endedAt = performance.now();
+    task.subscription?.unsubscribe();
+    clearTimeout(task.readyTimer);
+    this.reporter.event(task.name, 'stop', { pid: task.pid }, 'stopping');
   }
 
   private state(name: string): TaskState {

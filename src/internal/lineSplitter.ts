@@ -68,12 +68,16 @@ export class LineSplitter {
     this.pendingBytes += part.length;
     // A trailing '\r' may yet turn out to be half of a '\r\n': it is not counted against the limit.
     const counted = this.pendingBytes - (part[part.length - 1] === CR ? 1 : 0);
-    if (counted > this.maxLineLength && this.overflow() === true) {
-      const line = Buffer.concat(this.parts, this.pendingBytes);
-      this.parts = [];
-      this.pendingBytes = 0;
-      this.emit(line.toString('utf8'));
+    if (counted <= this.maxLineLength || this.overflow() !== true) return;
+    // Cut into pieces of at most the limit, at character boundaries: a character cut in half waits.
+    let line = Buffer.concat(this.parts, this.pendingBytes);
+    while (line.length > this.maxLineLength) {
+      const cut = utf8Boundary(line, this.maxLineLength);
+      this.emit(line.toString('utf8', 0, cut));
+      line = line.subarray(cut);
     }
+    this.parts = line.length > 0 ? [line] : [];
+    this.pendingBytes = line.length;
   }
 
   private emitLine(line: string): boolean {
@@ -84,4 +88,12 @@ export class LineSplitter {
     this.emit(line);
     return true;
   }
+}
+
+/** The largest offset ≤ `at` that does not fall inside a UTF-8 character of `bytes`. */
+function utf8Boundary(bytes: Buffer, at: number): number {
+  let cut = at;
+  // Step back over continuation bytes (10xxxxxx) to the character's first byte, at most 3.
+  while (cut > 0 && at - cut < 3 && (bytes[cut]! & 0xc0) === 0x80) cut--;
+  return cut === 0 ? at : cut;
 }
