@@ -7,6 +7,7 @@ import { spawn as spawnRx } from 'spawn-rx';
 import { x } from 'tinyexec';
 import { lines, spawn$ } from 'rxproc';
 import { linesFile } from '../lib/data.mjs';
+import { counted as countedOutput, output } from '../lib/processes.mjs';
 
 const counted = (n, expected) => ({ units: n, ok: n === expected });
 
@@ -84,12 +85,6 @@ export default {
       for await (const _line of nanoSpawn('cat', [path])) n++;
       return counted(n, expected);
     },
-    'cat | wc -l': ({ path, lines: expected }) =>
-      new Promise((resolve, reject) => {
-        let out = '';
-        const child = spawn('sh', ['-c', 'cat "$1" | wc -l', 'sh', path]);
-        child.stdout.on('data', (chunk) => (out += chunk));
-        child.on('error', reject).on('close', () => resolve(counted(Number(out.trim()), expected)));
-      }),
+    'cat | wc -l': async ({ path, lines: expected }) => countedOutput(await output(spawn('sh', ['-c', 'cat "$1" | wc -l', 'sh', path])), expected),
   },
 };

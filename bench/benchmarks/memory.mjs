@@ -1,14 +1,12 @@
 // A fast producer into a slow consumer: the host's memory must stay bounded, whatever the data size.
-import { spawn } from 'node:child_process';
-import { pipeline } from 'node:stream/promises';
 import { lastValueFrom, map } from 'rxjs';
 import { spawnPromise, spawn as spawnRx } from 'spawn-rx';
 import { collectOutput, pipeTo, spawn$ } from 'rxproc';
 import { linesFile } from '../lib/data.mjs';
+import { counted, pipelineThrough } from '../lib/processes.mjs';
 
 // Reads 1 MiB, then sleeps 2 ms: a few hundred MB/s at most, slower than `cat`.
 const SLOW = ['python3', ['-c', 'import sys,time\nr=sys.stdin.buffer\nn=0\nwhile True:\n  b=r.read(1<<20)\n  if not b: break\n  n+=len(b)\n  time.sleep(0.002)\nprint(n)']];
-const counted = (stdout, bytes) => ({ units: Number(String(stdout).trim()), ok: Number(String(stdout).trim()) === bytes });
 
 export default {
   name: 'memory',
@@ -18,16 +16,7 @@ export default {
   params: { mb: 1024 },
   prepare: ({ mb }) => linesFile(mb),
   impls: {
-    'stream.pipeline': async ({ path, bytes }) => {
-      const cat = spawn('cat', [path], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const slow = spawn(SLOW[0], SLOW[1], { stdio: ['pipe', 'pipe', 'inherit'] });
-      let out = '';
-      slow.stdout.on('data', (chunk) => (out += chunk));
-      const closed = new Promise((resolve) => slow.on('close', resolve));
-      await pipeline(cat.stdout, slow.stdin);
-      await closed;
-      return counted(out, bytes);
-    },
+    'stream.pipeline': async ({ path, bytes }) => counted(await pipelineThrough(path, ...SLOW), bytes),
     'rxproc pipeTo': async ({ path, bytes }) =>
       counted((await lastValueFrom(spawn$('cat', [path]).pipe(pipeTo(...SLOW), collectOutput()))).stdout, bytes),
     'rxproc map + pipeTo': async ({ path, bytes }) =>

@@ -1,12 +1,9 @@
 // `cat FILE | wc -c` through JavaScript: an operator between the two processes.
-import { spawn } from 'node:child_process';
-import { pipeline } from 'node:stream/promises';
 import { lastValueFrom, map } from 'rxjs';
 import { spawnPromise, spawn as spawnRx } from 'spawn-rx';
 import { collectOutput, pipeTo, spawn$ } from 'rxproc';
 import { linesFile } from '../lib/data.mjs';
-
-const counted = (stdout, bytes) => ({ units: Number(String(stdout).trim()), ok: Number(String(stdout).trim()) === bytes });
+import { counted, pipelineThrough } from '../lib/processes.mjs';
 
 export default {
   name: 'pipe-js',
@@ -16,16 +13,7 @@ export default {
   params: { mb: 512 },
   prepare: ({ mb }) => linesFile(mb),
   impls: {
-    'stream.pipeline': async ({ path, bytes }) => {
-      const cat = spawn('cat', [path], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const wc = spawn('wc', ['-c'], { stdio: ['pipe', 'pipe', 'inherit'] });
-      let out = '';
-      wc.stdout.on('data', (chunk) => (out += chunk));
-      const closed = new Promise((resolve) => wc.on('close', resolve));
-      await pipeline(cat.stdout, wc.stdin);
-      await closed;
-      return counted(out, bytes);
-    },
+    'stream.pipeline': async ({ path, bytes }) => counted(await pipelineThrough(path, 'wc', ['-c']), bytes),
     'rxproc map + pipeTo': async ({ path, bytes }) =>
       counted((await lastValueFrom(spawn$('cat', [path]).pipe(map((e) => e), pipeTo('wc', ['-c']), collectOutput()))).stdout, bytes),
     'spawn-rx stdin': async ({ path, bytes }) => counted(await spawnPromise('wc', ['-c'], { stdin: spawnRx('cat', [path]) }), bytes),

@@ -4,17 +4,7 @@ import { lastValueFrom } from 'rxjs';
 import { execa } from 'execa';
 import { collectOutput, pipeTo, spawn$ } from 'rxproc';
 import { linesFile } from '../lib/data.mjs';
-
-const counted = (stdout, bytes) => ({ units: Number(String(stdout).trim()), ok: Number(String(stdout).trim()) === bytes });
-
-/** Runs a child to the end and resolves to its stdout. */
-function output(child) {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => (out += chunk));
-    child.on('error', reject).on('close', () => resolve(out));
-  });
-}
+import { counted, output } from '../lib/processes.mjs';
 
 export default {
   name: 'pipe',

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { lastValueFrom, race, takeUntil, toArray } from 'rxjs';
@@ -159,6 +158,5 @@ describe('reliability: cancellation and kill', function () {
     // every process had exited by itself before each unsubscribe: not a single signal
     expect(kills.filter(([, signal]) => signal !== 0)).to.deep.equal([]);
     expect(await lastValueFrom(spawn$('echo', ['still fine']).pipe(toArray()))).to.have.length(3);
-    expect(existsSync('/proc')).to.equal(true);
   });
 });

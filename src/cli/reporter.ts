@@ -78,7 +78,6 @@ export class Reporter {
     this.info('summary:');
     for (const r of results) {
       const duration = r.durationMs === null ? '-' : `${(r.durationMs / 1000).toFixed(1)} s`;
-      // (JSON gets the figures; the text gets them rounded)
       const restarts = r.restarts === 1 ? '1 restart' : `${r.restarts} restarts`;
       const ok = r.exitCode === 0 && r.signal === null;
       const result = ok ? this.colors.green(r.result) : r.result.startsWith('stopped') ? this.colors.yellow(r.result) : this.colors.red(r.result);

@@ -1,4 +1,3 @@
-import type { Subscription } from 'rxjs';
 import { SpawnError } from '../errors/SpawnError.js';
 import type { ProcessEvent, RestartEvent } from '../events.js';
 import { ProcessExitError } from '../errors/ProcessExitError.js';
@@ -85,6 +84,10 @@ export class Supervisor {
 
   private start(task: TaskState): void {
     task.status = 'running';
+    const ready = task.config.ready;
+    // Compiled once: every output line is tested until the task is ready.
+    if (typeof ready === 'string') task.readyPattern = new RegExp(ready);
+    else if (ready !== undefined && 'pattern' in ready) task.readyPattern = new RegExp(ready.pattern);
     task.startedAt = performance.now();
     // A line longer than MAX_LINE is printed in MAX_LINE pieces (memory stays bounded, nothing is lost).
     const splitters = {
@@ -146,9 +149,7 @@ export class Supervisor {
 
   private onLine(task: TaskState, stream: 'stdout' | 'stderr', line: string): void {
     this.reporter.line(task.name, stream, line, task.pid);
-    const ready = task.config.ready;
-    if (task.isReady || ready === undefined || (typeof ready === 'object' && 'delay' in ready)) return;
-    if (new RegExp(typeof ready === 'string' ? ready : ready.pattern).test(line)) this.markReady(task);
+    if (!task.isReady && task.readyPattern?.test(line) === true) this.markReady(task);
   }
 
   private markReady(task: TaskState): void {

@@ -22,6 +22,8 @@ export interface TaskState {
   exitSeen?: boolean;
   subscription?: Subscription;
   readyTimer?: NodeJS.Timeout;
+  /** The `ready` regex, compiled. */
+  readyPattern?: RegExp;
 }
 
 /** How a task ended, in words and figures, for the summary. */
