@@ -21,6 +21,8 @@ export interface SpawnEvent {
   readonly type: 'spawn';
   /** The operating-system process id, also the id of the process group rxproc created for it. */
   readonly pid: number;
+  /** For a process run over ssh: the host, as given; `pid` is then the remote process id. */
+  readonly host?: string;
 }
 
 /** A chunk of standard output, as read from the pipe (chunk boundaries are arbitrary). */
@@ -42,6 +44,8 @@ export interface StderrEvent {
 export interface ExitEvent {
   readonly type: 'exit';
   readonly pid: number;
+  /** For a process run over ssh: the host, as given; `pid` is then the remote process id. */
+  readonly host?: string;
   /** The exit code, or `null` when a signal ended the process. */
   readonly exitCode: number | null;
   /** The signal that ended the process, or `null` when it exited by itself. */

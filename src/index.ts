@@ -8,6 +8,11 @@ export type { SpawnOptions, StdinOption, OutputOption, FileRedirect } from './op
 export type { ResolvedOptions as ResolvedSpawnOptions } from './internal/validateOptions.js';
 export { liveProcessCount } from './internal/registry.js';
 
+// Remote processes
+export { REMOTE_DEFAULTS, type RemoteHost } from './remoteHost.js';
+export type { ResolvedHost } from './internal/remote/resolveHost.js';
+export { closeConnections } from './closeConnections.js';
+
 // Events
 export type {
   ProcessEvent,
@@ -32,3 +37,4 @@ export { ProcessError, type ProcessErrorDetails } from './errors/ProcessError.js
 export { SpawnError, type SpawnErrorDetails } from './errors/SpawnError.js';
 export { ProcessExitError, ProcessTimeoutError, type ProcessExitErrorDetails } from './errors/ProcessExitError.js';
 export { OutputLimitError } from './errors/OutputLimitError.js';
+export { ConnectionError, type ConnectionErrorDetails } from './errors/ConnectionError.js';

@@ -1,3 +1,4 @@
+import type { RemoteHost } from './remoteHost.js';
 import type { Observable } from 'rxjs';
 
 /** What the child reads: a source of chunks, fixed text or bytes, the host's own stdin, or nothing. */
@@ -66,6 +67,14 @@ export interface SpawnOptions {
    * through a pipe and sends the group SIGTERM, then SIGKILL after `killTimeout`. Default `false`.
    */
   readonly watchdog?: boolean;
+  /**
+   * Run the process on another machine, over the system's OpenSSH client: a host name or alias (as for
+   * `ssh host`), or a {@link RemoteHost} with user, port, key, ssh options and connection limits. Nothing
+   * needs to be installed there (a POSIX sh, and Perl 5 or `setsid`). Every event, error and guarantee
+   * holds: unsubscribing stops the remote process tree. `cwd` and `env` then apply on the remote host;
+   * `uid`, `gid`, `signals` and `extendEnv: false` cannot be used. Default: local. See docs/remote.md.
+   */
+  readonly host?: string | RemoteHost;
   /** User id the child runs as (needs privileges). */
   readonly uid?: number;
   /** Group id the child runs as (needs privileges). */

@@ -2,6 +2,7 @@ import { Observable } from 'rxjs';
 import type { ProcessEvent } from './events.js';
 import { ProcessRun, type ProcessSpec } from './internal/processRun.js';
 import { runPipeline } from './internal/pipelineRun.js';
+import { acquireSessions } from './internal/remote/acquireSessions.js';
 import type { ResolvedOptions } from './internal/validateOptions.js';
 
 /** One process of a {@link ProcessObservable}: what {@link spawn$} or {@link pipeTo} was given, checked. */
@@ -32,10 +33,13 @@ export class ProcessObservable extends Observable<ProcessEvent> {
   readonly stages: readonly StageSpec[];
 
   constructor(stages: readonly StageSpec[]) {
-    super((subscriber) => {
-      if (stages.length === 1) new ProcessRun(subscriber, stages[0] as ProcessSpec).start();
-      else runPipeline(subscriber, stages);
-    });
+    super((subscriber) =>
+      // Remote stages first get their place on a connection (at once when there is none).
+      acquireSessions(subscriber, stages, (ready) => {
+        if (ready.length === 1) new ProcessRun(subscriber, ready[0] as ProcessSpec).start();
+        else runPipeline(subscriber, ready);
+      }),
+    );
     this.stages = Object.freeze([...stages]);
   }
 

@@ -1,11 +1,16 @@
 import { liveProcessCount } from '../../src/index.js';
 import { eventually, markedProcesses, ownZombies } from './processes.js';
+import { stopAllSshd } from './sshd.js';
 
 /**
  * After every test: no process a spec started is left alive (grandchildren included), no zombie of ours,
  * and rxproc tracks no live tree. Leftovers are killed so that one failure does not cascade.
  */
 export const mochaHooks = {
+  /** The test sshd (if a remote spec started one) does not outlive the run. */
+  afterAll(): void {
+    stopAllSshd();
+  },
   async afterEach(this: Mocha.Context): Promise<void> {
     this.timeout(15000);
     const clean = await eventually(() => markedProcesses().length === 0 && ownZombies().length === 0, 3000);

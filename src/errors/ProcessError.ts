@@ -6,6 +6,8 @@ export interface ProcessErrorDetails {
   readonly pid: number | undefined;
   /** Milliseconds from the subscription to the failure. */
   readonly durationMs: number;
+  /** The remote host (as `host` was given) for a process run over ssh; `undefined` for a local one. */
+  readonly host?: string;
   readonly cause?: unknown;
 }
 
@@ -33,6 +35,8 @@ export class ProcessError extends Error {
   readonly pid: number | undefined;
   /** Milliseconds from the subscription to the failure. */
   readonly durationMs: number;
+  /** The remote host for a process run over ssh (see the `host` option); `undefined` for a local one. */
+  readonly host: string | undefined;
 
   constructor(message: string, details: ProcessErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -40,5 +44,6 @@ export class ProcessError extends Error {
     this.args = details.args;
     this.pid = details.pid;
     this.durationMs = details.durationMs;
+    this.host = details.host;
   }
 }

@@ -41,7 +41,7 @@ export class ProcessExitError extends ProcessError {
   readonly stderr: string;
 
   constructor(details: ProcessExitErrorDetails, how = describeFailure(details)) {
-    super(`Command ${how}: ${formatCommand(details.command, details.args)}${quoteTail(details.stderr)}`, details);
+    super(`Command ${how}${onHost(details.host)}: ${formatCommand(details.command, details.args)}${quoteTail(details.stderr)}`, details);
     this.pid = details.pid;
     this.exitCode = details.exitCode;
     this.signal = details.signal;
@@ -70,6 +70,11 @@ export class ProcessTimeoutError extends ProcessExitError {
     super(details, `timed out after ${details.timeoutMs} ms and was stopped with ${details.killSignal} (${describeEnd(details)})`);
     this.timeoutMs = details.timeoutMs;
   }
+}
+
+/** ` on web1` for a remote process. */
+export function onHost(host: string | undefined): string {
+  return host === undefined ? '' : ` on ${host}`;
 }
 
 type End = { readonly exitCode: number | null; readonly signal: NodeJS.Signals | null };

@@ -1,4 +1,5 @@
 import { formatCommand } from '../internal/formatCommand.js';
+import { onHost } from './ProcessExitError.js';
 import { ProcessError, type ProcessErrorDetails } from './ProcessError.js';
 
 /** What went wrong before the process ran, beyond {@link ProcessErrorDetails}. */
@@ -48,7 +49,7 @@ export class SpawnError extends ProcessError {
     const why = details.reason ?? HINTS[details.code] ?? describeCause(details.cause);
     const where = details.cwd === undefined ? '' : ` (cwd: ${details.cwd})`;
     super(
-      `Failed to start ${formatCommand(details.command, details.args)}${where}: ${why} [${details.code}]`,
+      `Failed to start ${formatCommand(details.command, details.args)}${onHost(details.host)}${where}: ${why} [${details.code}]`,
       details,
     );
     this.code = details.code;

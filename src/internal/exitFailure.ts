@@ -8,6 +8,8 @@ export interface ExitFacts {
   readonly signal: NodeJS.Signals | null;
   readonly durationMs: number;
   readonly stderr: string;
+  /** The remote host, for a process run over ssh. */
+  readonly host?: string;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Subscriber, Subscription } from 'rxjs';
 import { ProcessError } from '../errors/ProcessError.js';
 import { exitFailure } from './exitFailure.js';
-import type { ProcessEvent } from '../events.js';
+import type { ProcessEvent, StderrEvent, StdoutEvent } from '../events.js';
 import { diagnoseSpawnFailure } from './diagnoseSpawnFailure.js';
 import { feedStdin } from './feedStdin.js';
 import { currentFlowGate } from './flowGate.js';
@@ -15,6 +15,8 @@ import { guard, release } from './watchdog.js';
 import { spawnChild, streamsOf, type ProcessSpec } from './spawnChild.js';
 import { ChildOutput } from './childOutput.js';
 import { isSignalName } from './validateOptions.js';
+import { RemoteLink } from './remote/remoteLink.js';
+import { ConnectionError } from '../errors/ConnectionError.js';
 
 export type { ProcessSpec } from './spawnChild.js';
 
@@ -38,6 +40,8 @@ export class ProcessRun {
   private stopStdin: (() => void) | undefined;
   private signalsSubscription: Subscription | undefined;
   private output: ChildOutput | undefined;
+  /** For a process on another host: the ssh link it runs through. */
+  private remote: RemoteLink | undefined;
   /** Backpressure from whoever consumes this process's stdout, captured at subscription. */
   private readonly gate = currentFlowGate();
 
@@ -49,23 +53,38 @@ export class ProcessRun {
   start(): void {
     this.subscriber.add(() => this.teardown());
     // A subscriber that is already closed (forkJoin after a sibling failed, …) gets nothing spawned.
-    if (this.ended) return;
-    const child = spawnChild(this.spec, this.startedAt);
+    if (this.ended) return this.spec.session?.release();
+    let local = this.spec;
+    if (this.spec.session !== undefined) {
+      const emit = (event: ProcessEvent): void => this.subscriber.next(event);
+      this.remote = new RemoteLink(this.spec, this.spec.session, {
+        spawned: (pid) => emit({ type: 'spawn', pid, host: this.remote!.host.label }),
+        stdout: (data) => emit({ type: 'stdout', data }),
+        stderr: (data) => emit({ type: 'stderr', data }),
+      });
+      const ssh = this.remote.localSpec(performance.now() - this.startedAt);
+      if (ssh instanceof Error) return this.fail(ssh);
+      local = ssh;
+    }
+    const child = spawnChild(local, this.startedAt);
     if (child instanceof Error) return this.fail(child);
     this.child = child;
     if (child.pid === undefined) {
       child.once('error', this.failToStart);
       return;
     }
-    const { options } = this.spec;
+    const { options } = local;
     this.tree = new ProcessTree(child.pid, child, options, this.onTreeSettled);
     track(this.tree);
     if (options.watchdog === true) guard(child.pid, options.killTimeout);
     child.once('exit', this.onExit);
     child.on('error', this.onChildError);
-    this.subscriber.next({ type: 'spawn', pid: child.pid });
+    // A remote process's spawn event comes with the helper's report of the remote pid.
+    if (this.remote === undefined) this.subscriber.next({ type: 'spawn', pid: child.pid });
     if (this.ended) return;
-    this.output = new ChildOutput(child, this.spec.handOverStdout === true, this.gate, (event) => this.subscriber.next(event), () => {
+    const remote = this.remote;
+    const emit = remote === undefined ? (event: StdoutEvent | StderrEvent) => this.subscriber.next(event) : (event: StdoutEvent | StderrEvent) => remote[event.type](event.data);
+    this.output = new ChildOutput(child, this.spec.handOverStdout === true, this.gate, emit, () => {
       if (this.exited) this.finish();
     });
     this.output.watch();
@@ -108,15 +127,23 @@ export class ProcessRun {
   /** The exit was seen and the output read (or the drain wait ran out): report it, then succeed or fail. */
   private readonly finish = (): void => {
     if (this.ended) return;
-    const pid = this.tree!.pid;
     const durationMs = performance.now() - this.startedAt;
-    const { exitCode, exitSignal: signal, subscriber, spec } = this;
-    subscriber.next({ type: 'exit', pid, exitCode, signal, durationMs });
-    if (this.ended) return;
+    const { subscriber, spec, remote } = this;
+    const end = remote === undefined ? { exitCode: this.exitCode, signal: this.exitSignal } : remote.outcome(this.exitCode, this.timedOut, durationMs);
     // Settle the tree before the final notification, so that `liveProcessCount()` is already right in
     // the subscriber's complete/error callback.
+    if (end instanceof Error) {
+      this.tree!.terminate();
+      return subscriber.error(end);
+    }
+    const { exitCode, signal } = end;
+    const pid = remote?.pid ?? this.tree!.pid;
+    const host = remote?.host.label;
+    subscriber.next({ type: 'exit', pid, exitCode, signal, durationMs, ...(host === undefined ? {} : { host }) });
+    if (this.ended) return;
     this.tree!.terminate();
-    const failure = exitFailure(spec, { pid, exitCode, signal, durationMs, stderr: this.output?.stderrTail() ?? '' }, this.timedOut);
+    const stderr = (remote ?? this.output)?.stderrTail() ?? '';
+    const failure = exitFailure(spec, { pid, exitCode, signal, durationMs, stderr, host }, this.timedOut);
     if (failure === undefined) subscriber.complete();
     else subscriber.error(failure);
   };
@@ -137,6 +164,11 @@ export class ProcessRun {
 
   private readonly failToStart = (error: unknown): void => {
     const { command, args, options } = this.spec;
+    if (this.remote !== undefined) {
+      const sshMessage = `could not run ${this.remote.host.sshPath}: ${(error as Error).message}`;
+      const durationMs = performance.now() - this.startedAt;
+      return this.fail(new ConnectionError({ command, args, pid: undefined, durationMs, host: this.remote.host.label, phase: 'connect', sshMessage, sshExitCode: null }));
+    }
     this.fail(diagnoseSpawnFailure(error, { command, args, cwd: options.cwd, startedAt: this.startedAt }));
   };
 
@@ -149,6 +181,7 @@ export class ProcessRun {
   private readonly onTreeSettled = (tree: ProcessTree): void => {
     untrack(tree);
     if (this.spec.options.watchdog === true) release(tree.pid);
+    this.remote?.release();
     this.treeSettled = true;
     // While the run is live its output is still to be read to the end; after, nothing more is wanted.
     if (this.ended) this.releaseOutput();
@@ -171,6 +204,7 @@ export class ProcessRun {
     }
     // The kill first: nothing a user's source does in its own teardown may keep the process alive.
     this.tree?.terminate();
+    if (this.tree === undefined) this.spec.session?.release();
     if (this.tree === undefined || this.treeSettled) this.releaseOutput();
     if (this.stopStdin !== undefined) safely(this.stopStdin);
     safely(() => this.signalsSubscription?.unsubscribe());

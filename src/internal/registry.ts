@@ -8,13 +8,15 @@ import type { ProcessTree } from './processTree.js';
  * so an idle rxproc leaves no listener on `process`.
  */
 const live = new Set<ProcessTree>();
+/** rxproc's own helpers (shared ssh connections): stopped with the host, not counted as the user's. */
+const services = new Set<ProcessTree>();
 let removeHook: (() => void) | undefined;
 
 let unloading: NodeJS.Immediate | undefined;
 
-/** Adds a tree that was just spawned. */
-export function track(tree: ProcessTree): void {
-  live.add(tree);
+/** Adds a tree that was just spawned (`service`: one of rxproc's own helpers). */
+export function track(tree: ProcessTree, service = false): void {
+  (service ? services : live).add(tree);
   if (unloading !== undefined) clearImmediate(unloading);
   unloading = undefined;
   // signal-exit keeps the host's default signal behaviour: it re-raises the signal after the hooks ran
@@ -24,12 +26,13 @@ export function track(tree: ProcessTree): void {
 
 /** Removes a tree that is fully gone. */
 export function untrack(tree: ProcessTree): void {
-  if (!live.delete(tree) || live.size > 0 || removeHook === undefined || unloading !== undefined) return;
+  if (!(live.delete(tree) || services.delete(tree)) || live.size + services.size > 0) return;
+  if (removeHook === undefined || unloading !== undefined) return;
   // Unhooked a tick later: processes run one after another (await, concatMap) would otherwise install
   // and remove a dozen signal listeners each time.
   unloading = setImmediate(() => {
     unloading = undefined;
-    if (live.size > 0 || removeHook === undefined) return;
+    if (live.size + services.size > 0 || removeHook === undefined) return;
     removeHook();
     removeHook = undefined;
   }).unref();
@@ -56,16 +59,17 @@ export function liveProcessCount(): number {
 
 /** SIGKILL to every live tree at once, no grace (a second Ctrl-C in the CLI). */
 export function killAllNow(): void {
-  for (const tree of live) if (tree.isAlive()) tree.signalGroup('SIGKILL');
+  for (const tree of [...live, ...services]) if (tree.isAlive()) tree.signalGroup('SIGKILL');
 }
 
 function killAllOnExit(): void {
   const pending: Array<{ pgid: number; afterMs: number }> = [];
-  for (const tree of live) {
+  for (const tree of [...live, ...services]) {
     if (!tree.isAlive() || !tree.signalGroup(tree.config.killSignal)) continue;
     if (Number.isFinite(tree.config.killTimeout)) pending.push({ pgid: tree.pid, afterMs: tree.config.killTimeout });
   }
   live.clear();
+  services.clear();
   if (pending.length > 0) startReaper(pending);
 }
 

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { diagnoseSpawnFailure, findNulByte } from './diagnoseSpawnFailure.js';
 import { planStdio, type StdioPlan } from './stdio.js';
 import type { ResolvedOptions } from './validateOptions.js';
+import type { SessionSlot } from './remote/connectionPool.js';
 
 /** What to run: checked at `spawn$` time, run at each subscription. */
 export interface ProcessSpec {
@@ -13,6 +14,8 @@ export interface ProcessSpec {
   readonly stdinFrom?: Readable;
   /** A pipeline stage whose stdout is handed to the next stage: it is piped but never read here. */
   readonly handOverStdout?: boolean;
+  /** A remote process: its place on a connection to `options.host`, granted before it is spawned. */
+  readonly session?: SessionSlot;
 }
 
 const noop = (): void => undefined;

@@ -1,17 +1,21 @@
 import { constants } from 'node:os';
 import { inspect } from 'node:util';
 import { isObservable } from 'rxjs';
+import { resolveHost, type ResolvedHost } from './remote/resolveHost.js';
 import { SPAWN_DEFAULTS, type OutputOption, type SpawnOptions } from '../options.js';
 
 /** Options after checking, with defaults applied. */
 export type ResolvedOptions = Required<
   Pick<SpawnOptions, 'killSignal' | 'killTimeout' | 'drainTimeout' | 'extendEnv' | 'successExitCodes' | 'stdout' | 'stderr'>
 > &
-  Omit<SpawnOptions, 'killSignal' | 'killTimeout' | 'drainTimeout' | 'extendEnv' | 'successExitCodes' | 'stdout' | 'stderr'>;
+  Omit<SpawnOptions, 'killSignal' | 'killTimeout' | 'drainTimeout' | 'extendEnv' | 'successExitCodes' | 'stdout' | 'stderr' | 'host'> & {
+    /** The remote host, checked and with its defaults; `undefined` for a local process. */
+    readonly host?: ResolvedHost;
+  };
 
 const KNOWN = new Set<string>([
   'cwd', 'env', 'extendEnv', 'stdin', 'stdout', 'stderr', 'killSignal', 'killTimeout', 'drainTimeout',
-  'signals', 'timeout', 'successExitCodes', 'uid', 'gid', 'watchdog',
+  'signals', 'timeout', 'successExitCodes', 'uid', 'gid', 'watchdog', 'host',
 ]);
 
 /** Throws a `TypeError` naming the option, what was expected and what was given. */
@@ -87,9 +91,11 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
   for (const name of ['uid', 'gid'] as const) {
     if (o[name] !== undefined && !isId(o[name])) reject(where, name, 'an integer from 0 to 2147483647', o[name]);
   }
+  const host = resolveHost(where, o);
   // Copies: a caller changing its objects later must not change (or bypass the checks of) this spawn$.
   return {
     ...options,
+    host,
     env: options.env === undefined ? undefined : Object.freeze({ ...options.env }),
     stdout: checkOutput(where, 'stdout', o.stdout ?? 'pipe'),
     stderr: checkOutput(where, 'stderr', o.stderr ?? 'pipe'),

@@ -1,0 +1,90 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { from, lastValueFrom } from 'rxjs';
+import { collectOutput, ConnectionError, ProcessExitError, spawn$, SpawnError, type ProcessEvent, type RemoteHost } from '../../src/index.js';
+import { outcome, output } from '../support/outcome.js';
+import { useSshd } from '../support/sshd.js';
+
+// The same awkward arguments as the local specs: quotes, expansions, globs, newlines, options, UTF-8.
+const AWKWARD = [
+  '', ' ', 'a b', "it's", '"double"', `'\\''`, '$HOME', '${PATH}', '`id`', '$(id)', 'line\nbreak', 'tab\there',
+  'back\\slash', '\\101\\x41%s%d%%', '*', '~', '!!', '-n', '--', '-e', ';&&|><', '#', '{a,b}', 'ünïcödé 🚀',
+  '\x1e\x01\x7f', '  padded  ', '\x1erx00000000000000000000000000000000 exit 0',
+];
+
+describe('remote: events, exit and output over ssh', function () {
+  this.timeout(30_000);
+  const sshd = useSshd();
+  const host = (extra: Partial<RemoteHost> = {}): RemoteHost => ({ ...sshd().host, ...extra });
+
+  it('emits spawn (remote pid, host), stdout, stderr and exit in that order, and completes', async () => {
+    const { events, error, completed } = await outcome(spawn$('sh', ['-c', 'echo out; echo err >&2; echo $$'], { host: host() }));
+    expect(error).to.equal(undefined);
+    expect(completed).to.equal(true);
+    const types = events.map((event) => event.type);
+    expect(types[0]).to.equal('spawn');
+    expect(types.at(-1)).to.equal('exit');
+    const spawn = events[0] as Extract<ProcessEvent, { type: 'spawn' }>;
+    const exit = events.at(-1) as Extract<ProcessEvent, { type: 'exit' }>;
+    expect(spawn.host).to.equal(sshd().host.host);
+    expect(output(events)).to.equal(`out\n${spawn.pid}\n`);
+    expect(output(events, 'stderr')).to.equal('err\n');
+    expect(exit).to.include({ pid: spawn.pid, exitCode: 0, signal: null, host: sshd().host.host });
+  });
+
+  it('reports the remote exit code, and a death by signal by its name; a remote exit 255 is not a transport error', async () => {
+    const three = await outcome(spawn$('sh', ['-c', 'echo bad >&2; exit 3'], { host: host() }));
+    expect(three.error).to.be.instanceOf(ProcessExitError).and.include({ exitCode: 3, signal: null, stderr: 'bad\n' });
+    expect((three.error as Error).message).to.contain('exit code 3 on rxproc-test-host').and.contain('bad');
+    const usr1 = await outcome(spawn$('sh', ['-c', 'kill -USR1 $$'], { host: host() }));
+    expect(usr1.error).to.be.instanceOf(ProcessExitError).and.include({ exitCode: null, signal: 'SIGUSR1' });
+    const ff = await outcome(spawn$('sh', ['-c', 'exit 255'], { host: host() }));
+    expect(ff.error).to.be.instanceOf(ProcessExitError).and.not.be.instanceOf(ConnectionError);
+    expect((ff.error as ProcessExitError).exitCode).to.equal(255);
+  });
+
+  for (const wrapper of ['perl', 'sh'] as const) {
+    it(`passes every awkward argument byte-exact (${wrapper} helper), with a remote cwd and env`, async () => {
+      const result = await lastValueFrom(
+        spawn$('sh', ['-c', `printf '%s\\0' "$@"; printf '%s\\0' "$PWD" "$ODD"`, 'sh', ...AWKWARD], {
+          host: host({ wrapper }),
+          cwd: '/tmp',
+          env: { ODD: "it's $HOME\n`x`" },
+        }).pipe(collectOutput({ encoding: 'buffer' })),
+      );
+      const words = (result.stdout as Buffer).toString('utf8').split('\0').slice(0, -1);
+      expect(words).to.deep.equal([...AWKWARD, '/tmp', "it's $HOME\n`x`"]);
+    });
+  }
+
+  it('streams stdin to the remote command and closes it (EOF) when the source completes', async () => {
+    const lines$ = spawn$('sh', ['-c', 'cat; echo "<eof>"'], { host: host(), stdin: from(['a\n', 'b\n', 'c']) });
+    expect(output((await outcome(lines$)).events)).to.equal('a\nb\nc<eof>\n');
+    // The default stdin is empty: a remote `cat` ends at once instead of waiting for input.
+    expect(output((await outcome(spawn$('cat', [], { host: host() }))).events)).to.equal('');
+  });
+
+  it('carries binary stdout and stderr byte-exact, marker look-alikes included', async () => {
+    const fake = Buffer.from('\x1erx0123456789abcdef0123456789abcdef exit 0\n\x1erx', 'latin1');
+    const data = Buffer.concat([fake, randomBytes(1 << 20), fake]);
+    const { events, error } = await outcome(spawn$('sh', ['-c', 'tee /dev/fd/2'], { host: host(), stdin: data }));
+    expect(error).to.equal(undefined);
+    const stream = (name: 'stdout' | 'stderr'): Buffer => Buffer.concat(events.flatMap((e) => (e.type === name ? [e.data] : [])));
+    expect(stream('stdout').equals(data)).to.equal(true);
+    expect(stream('stderr').equals(data)).to.equal(true);
+  });
+
+  it('fails with a SpawnError naming the host for a missing command or cwd, and emits nothing', async () => {
+    const missing = await outcome(spawn$('no-such-command-rx', [], { host: host() }));
+    expect(missing.events).to.deep.equal([]);
+    expect(missing.error).to.be.instanceOf(SpawnError).and.include({ code: 'ENOENT', host: 'rxproc-test-host' });
+    const cwd = await outcome(spawn$('true', [], { host: host(), cwd: '/no/such/dir' }));
+    expect(cwd.events).to.deep.equal([]);
+    expect((cwd.error as SpawnError).message).to.contain('working directory').and.contain('rxproc-test-host');
+  });
+
+  it('works on a connection of its own too (multiplex: false)', async () => {
+    const result = await lastValueFrom(spawn$('echo', ['direct'], { host: host({ multiplex: false }) }).pipe(collectOutput()));
+    expect(result.stdout).to.equal('direct\n');
+  });
+});

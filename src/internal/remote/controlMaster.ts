@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { ProcessTree } from '../processTree.js';
+import { track, untrack } from '../registry.js';
+import { TailBuffer } from '../tailBuffer.js';
+import { guard, release } from '../watchdog.js';
+import type { ResolvedHost } from './resolveHost.js';
+import { masterArgs } from './sshArgs.js';
+
+/** How often a starting master's control socket is looked for. */
+const POLL_MS = 10;
+/** A master that ignores SIGTERM gets SIGKILL after this long. */
+const KILL_TIMEOUT_MS = 2000;
+
+/**
+ * One shared ssh connection: an OpenSSH ControlMaster that runs no command (`-N`) and that rxproc owns.
+ * It is a child of the host like any process rxproc starts (own process group, in the registry, so the
+ * host's exit stops it; under the watchdog, so even the host's SIGKILL does), never a daemon. When it
+ * goes, every session through it ends, and the remote helpers stop their process groups.
+ */
+export class ControlMaster {
+  /** Sessions granted or promised on this connection. */
+  sessions = 0;
+  state: 'starting' | 'ready' | 'closed' = 'starting';
+  /** Why it closed before it was ready. */
+  failure: string | undefined;
+  private child: ChildProcess | undefined;
+  private tree: ProcessTree | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private deadline = 0;
+  private readonly stderr = new TailBuffer(4096);
+  private readonly exited: Promise<void>;
+  private resolveExited!: () => void;
+
+  constructor(
+    private readonly host: ResolvedHost,
+    readonly controlPath: string,
+    private readonly onReady: (master: ControlMaster) => void,
+    /** The master is gone; `message` says why when it never became ready. */
+    private readonly onClosed: (master: ControlMaster, message: string | undefined) => void,
+  ) {
+    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+  }
+
+  /** What ssh printed, for a `ConnectionError`. */
+  get message(): string {
+    return this.stderr.toString();
+  }
+
+  start(): void {
+    let child: ChildProcess;
+    try {
+      child = spawn(this.host.sshPath, masterArgs(this.host, this.controlPath), { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (error) {
+      return this.closed(`could not run ${this.host.sshPath}: ${(error as Error).message}`);
+    }
+    this.child = child;
+    child.on('error', (error) => this.closed(`could not run ${this.host.sshPath}: ${error.message}`));
+    child.stderr?.on('data', (data: Buffer) => this.stderr.push(data));
+    if (child.pid === undefined) return;
+    this.tree = new ProcessTree(child.pid, child, { killSignal: 'SIGTERM', killTimeout: KILL_TIMEOUT_MS }, (tree) => {
+      untrack(tree);
+      release(tree.pid);
+      this.resolveExited();
+    });
+    track(this.tree, true);
+    guard(child.pid, KILL_TIMEOUT_MS);
+    // 'close', not 'exit': a master that failed to start has its whole message read by then.
+    child.once('close', () => this.closed(undefined));
+    this.deadline = performance.now() + this.host.connectTimeout + 5000;
+    this.poll = setInterval(this.check, POLL_MS);
+  }
+
+  /** Stops the connection; resolves once the master process is gone. */
+  close(): Promise<void> {
+    if (this.tree === undefined) this.closed(undefined);
+    this.tree?.terminate();
+    return this.tree === undefined ? Promise.resolve() : this.exited;
+  }
+
+  // ssh creates the socket only once it is logged in and listening for sessions.
+  private readonly check = (): void => {
+    if (this.state !== 'starting') return;
+    if (existsSync(this.controlPath)) {
+      clearInterval(this.poll);
+      this.state = 'ready';
+      // An idle shared connection must not keep the host's event loop alive.
+      this.child?.unref();
+      (this.child?.stderr as Socket | null | undefined)?.unref();
+      this.onReady(this);
+    } else if (performance.now() > this.deadline) {
+      this.close();
+    }
+  };
+
+  private closed(fallback: string | undefined): void {
+    if (this.state === 'closed') return;
+    const wasReady = this.state === 'ready';
+    this.state = 'closed';
+    clearInterval(this.poll);
+    this.tree?.terminate();
+    if (this.tree === undefined) this.resolveExited();
+    const said = this.message.trim();
+    if (!wasReady) this.failure = said !== '' ? said : fallback ?? 'ssh ended before the connection was ready';
+    this.onClosed(this, this.failure);
+  }
+}
