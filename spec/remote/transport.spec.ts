@@ -1,0 +1,178 @@
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defer, lastValueFrom, map, mergeMap, range, toArray, type Observable } from 'rxjs';
+import { closeConnections, collectOutput, ConnectionError, ProcessExitError, retryOnExit, spawn$, type ProcessEvent, type RemoteHost } from '../../src/index.js';
+import { outcome, output } from '../support/outcome.js';
+import { eventually, isAlive, MARKER, MARKER_NAME } from '../support/processes.js';
+import { startSshd, stopSshd, useSshd, type TestSshd } from '../support/sshd.js';
+
+/** This run's local ssh processes that are shared connections (ControlMasters). */
+function masters(): number {
+  let count = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (!readFileSync(`/proc/${name}/environ`, 'latin1').includes(`${MARKER_NAME}=${MARKER}`)) continue;
+      if (readFileSync(`/proc/${name}/cmdline`, 'latin1').includes('ControlMaster=yes') && isAlive(Number(name))) count++;
+    } catch {
+      // gone
+    }
+  }
+  return count;
+}
+
+describe('remote: transport failures, shared connections and limits', function () {
+  this.timeout(60_000);
+  const sshd = useSshd();
+  const host = (extra: Partial<RemoteHost> = {}): RemoteHost => ({ ...sshd().host, ...extra });
+
+  for (const multiplex of [true, false]) {
+    it(`a wrong port fails with ConnectionError (phase connect) that quotes ssh, and runs nothing (multiplex: ${multiplex})`, async () => {
+      const { events, error } = await outcome(spawn$('true', [], { host: host({ port: 1, multiplex }) }));
+      expect(events).to.deep.equal([]);
+      expect(error).to.be.instanceOf(ConnectionError).and.include({ phase: 'connect', host: 'rxproc-test-host:1' });
+      expect((error as ConnectionError).message).to.contain('Connection refused').and.contain('Could not connect to rxproc-test-host:1');
+    });
+  }
+
+  it('an unknown host fails with ConnectionError, not a ProcessExitError', async () => {
+    const { error } = await outcome(spawn$('true', [], { host: host({ host: 'no-such-host.invalid', connectTimeout: 3000 }) }));
+    expect(error).to.be.instanceOf(ConnectionError).and.include({ phase: 'connect' });
+  });
+
+  describe('a server that goes away mid-run', () => {
+    const dir = '/tmp/rxproc-sshd-doomed';
+    let doomed: TestSshd;
+    before(function () {
+      this.timeout(60_000);
+      doomed = startSshd(dir);
+    });
+    after(() => stopSshd(dir));
+
+    for (const multiplex of [true, false]) {
+      it(`fails with ConnectionError (phase lost), and the remote helper stops the tree (multiplex: ${multiplex})`, async () => {
+        const pids: number[] = [];
+        const run = outcome(
+          spawn$('sh', ['-c', 'sleep 300 & echo $!; wait'], { host: { ...doomed.host, multiplex } }).pipe(
+            map((event: ProcessEvent) => {
+              if (event.type === 'spawn') pids.push(event.pid);
+              if (event.type === 'stdout') pids.push(Number(event.data.toString()));
+              return event;
+            }),
+          ),
+        );
+        expect(await eventually(() => pids.length === 2, 10_000)).to.equal(true);
+        // The listener and every session sshd it forked: the connection is gone, the command is not.
+        killDescendants(doomed.sshdPid);
+        const { error } = await run;
+        expect(error).to.be.instanceOf(ConnectionError).and.include({ phase: 'lost', pid: pids[0] });
+        expect((error as Error).message).to.contain('Lost the connection to rxproc-test-host');
+        expect(await eventually(() => !pids.some(isAlive), 5000)).to.equal(true);
+        stopSshd(dir);
+        doomed = startSshd(dir);
+      });
+    }
+  });
+
+  it('runs 30 processes at once through one host, on at most maxConnections shared connections, with no mux warnings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rxproc-concurrent-'));
+    chmodSync(dir, 0o777);
+    let peak = 0;
+    const watch = setInterval(() => (peak = Math.max(peak, masters())), 50);
+    try {
+      // Each process waits until all 30 have started: it only ends if all 30 run at the same time.
+      const script = `touch "$1/$2"; i=0; while [ "$(ls "$1" | wc -l)" -lt 30 ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done; ls "$1" | wc -l`;
+      const results = await lastValueFrom(
+        range(0, 30).pipe(
+          mergeMap((i) => spawn$('sh', ['-c', script, 'sh', dir, String(i)], { host: host({ maxConnections: 3 }) }).pipe(collectOutput())),
+          toArray(),
+        ),
+      );
+      expect(results.map((result) => result.stdout.trim())).to.deep.equal(new Array<string>(30).fill('30'));
+      expect(results.map((result) => result.stderr).join('')).to.equal('');
+      expect(peak).to.be.within(1, 3);
+    } finally {
+      clearInterval(watch);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('processes beyond the cap wait their turn instead of failing', async () => {
+    const results = await lastValueFrom(
+      range(0, 6).pipe(
+        mergeMap((i) => spawn$('sh', ['-c', 'sleep 0.2; echo $1', 'sh', String(i)], { host: host({ maxConnections: 1, maxSessions: 2 }) }).pipe(collectOutput())),
+        toArray(),
+      ),
+    );
+    expect(results.map((result) => result.stdout).sort()).to.deep.equal(['0\n', '1\n', '2\n', '3\n', '4\n', '5\n']);
+  });
+
+  it('closeConnections() ends the shared connections, and the next process opens a new one', async () => {
+    await lastValueFrom(spawn$('true', [], { host: host() }));
+    expect(masters()).to.equal(1);
+    await closeConnections();
+    expect(masters()).to.equal(0);
+    const { events } = await outcome(spawn$('echo', ['again'], { host: host() }));
+    expect(output(events)).to.equal('again\n');
+  });
+
+  it('an idle shared connection closes after keepAlive', async () => {
+    await lastValueFrom(spawn$('true', [], { host: host({ keepAlive: 100 }) }));
+    expect(await eventually(() => masters() === 0, 3000)).to.equal(true);
+  });
+
+  it('retryOnExit can tell transport failures from the command\'s own', async () => {
+    let attempts = 0;
+    const retried = (source: Observable<ProcessEvent>): Observable<unknown> =>
+      defer(() => {
+        attempts++;
+        return source;
+      }).pipe(retryOnExit({ count: 2, delay: 10, retryIf: (err) => err instanceof ConnectionError }));
+    const refused = await outcome(retried(spawn$('true', [], { host: host({ port: 1 }) })));
+    expect(refused.error).to.be.instanceOf(ConnectionError);
+    expect(attempts).to.equal(3);
+    attempts = 0;
+    const failed = await outcome(retried(spawn$('false', [], { host: host() })));
+    expect(failed.error).to.be.instanceOf(ProcessExitError);
+    expect(attempts).to.equal(1);
+  });
+});
+
+/** SIGKILL to `pid` and everything below it. */
+function killDescendants(pid: number): void {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // gone
+    }
+  }
+  const all: number[] = [];
+  const visit = (p: number): void => {
+    all.push(p);
+    for (const child of children.get(p) ?? []) if (!/rxproc-wrap|sh -c|sleep/.test(readCmd(child))) visit(child);
+  };
+  visit(pid);
+  for (const p of all) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}
+
+function readCmd(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
