@@ -25,6 +25,7 @@ export const WRAPPER_SH = ${JSON.stringify(sh)};
 `;
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
-  writeFileSync(new URL('wrappers.ts', dir), render());
-}
+// `--check`: exit 1 when the committed file is not what the helpers' sources give.
+const target = new URL('wrappers.ts', dir);
+if (process.argv.includes('--check')) process.exitCode = readFileSync(target, 'utf8') === render() ? 0 : 1;
+else writeFileSync(target, render());

@@ -83,6 +83,14 @@ describe('remote: events, exit and output over ssh', function () {
     expect((cwd.error as SpawnError).message).to.contain('working directory').and.contain('rxproc-test-host');
   });
 
+  it('refuses what cannot be sent with a SpawnError: a NUL byte, a command longer than 128 KiB', async () => {
+    const nul = await outcome(spawn$('echo', ['a\0b'], { host: host() }));
+    expect(nul.error).to.be.instanceOf(SpawnError).and.include({ code: 'ERR_INVALID_ARG_VALUE' });
+    const long = await outcome(spawn$('echo', ['x'.repeat(200_000)], { host: host() }));
+    expect(long.error).to.be.instanceOf(SpawnError).and.include({ code: 'E2BIG' });
+    expect(nul.events.concat(long.events)).to.deep.equal([]);
+  });
+
   it('works on a connection of its own too (multiplex: false)', async () => {
     const result = await lastValueFrom(spawn$('echo', ['direct'], { host: host({ multiplex: false }) }).pipe(collectOutput()));
     expect(result.stdout).to.equal('direct\n');
