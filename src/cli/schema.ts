@@ -21,7 +21,27 @@ function oneCommand(value: { cmd?: string; sh?: string; args?: string[] }, ctx: 
   }
 }
 
-const stage = z.strictObject(command).superRefine(oneCommand);
+/** Where a process runs: a host for ssh, or its settings (the library's RemoteHost, minus sshPath). */
+const destination = z.string().regex(/^[^\s\-][^\s]*$/, 'an ssh destination (no spaces, not starting with "-")');
+const host = z.union([
+  destination,
+  z.strictObject({
+    host: destination,
+    user: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    identityFile: z.string().min(1).optional(),
+    configFile: z.string().min(1).optional(),
+    sshOptions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    multiplex: z.boolean().optional(),
+    maxSessions: z.number().int().min(1).max(1000).optional(),
+    maxConnections: z.number().int().min(1).max(1000).optional(),
+    keepAlive: z.number().min(0).max(2 ** 31 - 1).optional(),
+    connectTimeout: z.number().min(0).max(2 ** 31 - 1).optional(),
+    wrapper: z.enum(['auto', 'perl', 'sh']).optional(),
+  }),
+]);
+
+const stage = z.strictObject({ ...command, host: host.optional() }).superRefine(oneCommand);
 
 const regex = z.string().refine(
   (source) => {
@@ -40,6 +60,7 @@ const restartWhen = z.enum(['never', 'on-failure', 'always']);
 const task = z
   .strictObject({
     ...command,
+    host: host.optional(),
     cwd: z.string().min(1).optional(),
     env: z.record(z.string().regex(/^[^=\0]+$/, 'a variable name (not empty, no "=")'), z.string()).optional(),
     pipe: z.array(stage).min(1).optional(),
