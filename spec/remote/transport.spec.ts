@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { defer, lastValueFrom, map, mergeMap, range, toArray, type Observable } from 'rxjs';
 import { closeConnections, collectOutput, ConnectionError, ProcessExitError, retryOnExit, spawn$, type ProcessEvent, type RemoteHost } from '../../src/index.js';
 import { outcome, output } from '../support/outcome.js';
@@ -117,6 +118,17 @@ describe('remote: transport failures, shared connections and limits', function (
     expect(masters()).to.equal(0);
     const { events } = await outcome(spawn$('echo', ['again'], { host: host() }));
     expect(output(events)).to.equal('again\n');
+  });
+
+  it('a program may await closeConnections() as its last step: the host waits for it, then exits', () => {
+    const script = `import { spawn$, closeConnections } from ${JSON.stringify(resolve(__dirname, '../../dist/index.js'))};
+      import { lastValueFrom } from 'rxjs';
+      await lastValueFrom(spawn$('true', [], { host: ${JSON.stringify(host())} }));
+      await closeConnections();
+      console.log('closed');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: resolve(__dirname, '../..'), encoding: 'utf8', timeout: 20_000 });
+    expect(run.stdout).to.equal('closed\n');
+    expect(run.status).to.equal(0);
   });
 
   it('an idle shared connection closes after keepAlive', async () => {

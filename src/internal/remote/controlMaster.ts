@@ -75,6 +75,8 @@ export class ControlMaster {
   /** Stops the connection; resolves once the master process is gone. */
   close(): Promise<void> {
     if (this.tree === undefined) this.closed(undefined);
+    // Whoever awaits the close must not see the host exit first (an idle master does not hold it).
+    this.child?.ref();
     this.tree?.terminate();
     return this.tree === undefined ? Promise.resolve() : this.exited;
   }
