@@ -4,7 +4,7 @@
 // min..max, throughput, speed relative to the baseline (baseline time ÷ its time: above 1 is faster), the
 // Node process's CPU seconds and peak RSS. Results also go to bench/results/ as JSON.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { renderTable, writeDocs } from './lib/report.mjs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -42,7 +42,9 @@ function measure(name, impl, params) {
 
 // --docs-only: render the last results (bench/results/latest.json) into docs/performance.md, run nothing.
 if ('docs-only' in flags) {
-  writeDocs(join(here, '..', 'docs', 'performance.md'), JSON.parse(readFileSync(join(here, 'results', 'latest.json'), 'utf8')));
+  const last = JSON.parse(readFileSync(join(here, 'results', 'latest.json'), 'utf8'));
+  writeDocs(join(here, '..', 'docs', 'performance.md'), last);
+  if (last.benchmarks.remote !== undefined) writeDocs(join(here, '..', 'docs', 'remote.md'), last, 'remote');
   process.exit(0);
 }
 
@@ -80,14 +82,21 @@ for (const name of names.length > 0 ? names : ALL) {
       speed: base / med, cpuS: median(runs[impl].map((r) => r.cpuMs)) / 1000, peakRssMB: Math.max(...runs[impl].map((r) => r.maxRssMB)),
     };
   });
-  report.benchmarks[name] = { title: benchmark.title, params, unit: benchmark.unit, baseline: benchmark.baseline, rows };
+  report.benchmarks[name] = { title: benchmark.title, date: report.date, params, unit: benchmark.unit, baseline: benchmark.baseline, rows };
   const table = renderTable(name, report.benchmarks[name]);
   tables.push(table);
   console.log(`\n${table}`);
 }
 mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+// latest.json keeps the last result of every benchmark: a run of some replaces only theirs.
+const latestFile = join(here, 'results', 'latest.json');
+const previous = existsSync(latestFile) ? JSON.parse(readFileSync(latestFile, 'utf8')) : { benchmarks: {} };
+const latest = { ...report, benchmarks: { ...previous.benchmarks, ...report.benchmarks } };
+writeFileSync(latestFile, `${JSON.stringify(latest, null, 2)}\n`);
 writeFileSync(join(here, 'results', `${report.date.slice(0, 19).replace(/:/g, '-')}.json`), `${JSON.stringify(report, null, 2)}\n`);
 
 // --write-docs: put the tables into docs/performance.md, between its markers.
-if ('write-docs' in flags) writeDocs(join(here, '..', 'docs', 'performance.md'), report);
+if ('write-docs' in flags) {
+  writeDocs(join(here, '..', 'docs', 'performance.md'), latest);
+  if (latest.benchmarks.remote !== undefined) writeDocs(join(here, '..', 'docs', 'remote.md'), latest, 'remote');
+}

@@ -21,12 +21,17 @@ export function renderTable(name, { title, params, unit, baseline, rows }) {
   ].join('\n');
 }
 
-/** Replaces what stands between the markers of `page` with the tables of `report`. */
-export function writeDocs(page, report) {
-  const start = '<!-- bench:start -->';
-  const end = '<!-- bench:end -->';
+/**
+ * Replaces what stands between the markers of `page` (`<!-- bench:start -->`, or `<!-- bench:NAME:start -->`
+ * for the one benchmark NAME) with the tables of `report`.
+ */
+export function writeDocs(page, report, only) {
+  const tag = only === undefined ? 'bench' : `bench:${only}`;
+  const start = `<!-- ${tag}:start -->`;
+  const end = `<!-- ${tag}:end -->`;
   const machine = `Run on ${report.date.slice(0, 10)}: ${report.cpu}, ${report.cores} cores, ${report.memGiB} GiB, Node ${report.node}.`;
-  const tables = Object.entries(report.benchmarks).map(([name, entry]) => renderTable(name, entry));
+  const entries = Object.entries(report.benchmarks).filter(([name]) => only === undefined || name === only);
+  const tables = entries.map(([name, entry]) => renderTable(name, entry));
   const text = readFileSync(page, 'utf8');
   const from = text.indexOf(start);
   const to = text.indexOf(end);
