@@ -55,5 +55,14 @@ tasks:
     const { code, stderr } = rxproc(['run'], dir);
     expect(code).to.equal(2);
     expect(stderr).to.contain('tasks.bad.host').and.contain('ssh destination');
+    const env = rxproc(['run'], make(`
+tasks:
+  remote-env:
+    host: web1
+    env: { A-B: x }
+    cmd: 'true'
+`));
+    expect(env.code).to.equal(2);
+    expect(env.stderr).to.contain('A-B').and.contain('remote shell');
   });
 });

@@ -27,10 +27,10 @@ const host = z.union([
   destination,
   z.strictObject({
     host: destination,
-    user: z.string().min(1).optional(),
+    user: destination.optional(),
     port: z.number().int().min(1).max(65535).optional(),
-    identityFile: z.string().min(1).optional(),
-    configFile: z.string().min(1).optional(),
+    identityFile: destination.optional(),
+    configFile: destination.optional(),
     sshOptions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
     multiplex: z.boolean().optional(),
     maxSessions: z.number().int().min(1).max(1000).optional(),
@@ -82,7 +82,14 @@ const task = z
     killSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2']).optional(),
     killTimeout: z.number().min(0).max(2 ** 31 - 1).optional(),
   })
-  .superRefine(oneCommand);
+  .superRefine(oneCommand)
+  .superRefine((value, ctx) => {
+    // On a remote host the variables are exported by sh: only names it can assign.
+    if (value.host === undefined) return;
+    for (const key of Object.keys(value.env ?? {})) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) ctx.addIssue({ code: 'custom', path: ['env', key], message: 'a variable name a remote shell can export (letters, digits, _)' });
+    }
+  });
 
 /** The shape of `rxproc.yaml` / `rxproc.json`. */
 export const taskFileSchema = z.strictObject({

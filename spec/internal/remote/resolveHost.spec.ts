@@ -25,6 +25,13 @@ describe('internal/remote/resolveHost (the host option, checked by spawn$)', () 
     });
   }
 
+  it('settings that change how connections are used (multiplex, limits) get a pool of their own', () => {
+    const key = (host: object): string => spawn$('true', [], { host: { host: 'web1', ...host } }).options.host!.poolKey;
+    expect(key({})).to.equal(key({ multiplex: true }));
+    expect(key({})).not.to.equal(key({ multiplex: false }));
+    expect(key({})).not.to.equal(key({ maxSessions: 2 }));
+  });
+
   it('applies the documented defaults, and a string is { host: string }', () => {
     const { host } = spawn$('true', [], { host: 'web1' }).options;
     expect(host).to.include({ ...REMOTE_DEFAULTS, host: 'web1', sshPath: 'ssh', label: 'web1' });

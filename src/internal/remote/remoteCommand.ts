@@ -34,7 +34,7 @@ export interface RemoteRunPlan {
   readonly drainTimeout: number;
 }
 
-/** A fresh 128-bit tag for one run's markers: nothing the command prints can forge it. */
+/** A fresh 128-bit tag for one run's markers: the command's output cannot match it by chance. */
 export const newNonce = (): string => `rx${randomBytes(16).toString('hex')}`;
 
 /**

@@ -98,7 +98,7 @@ export function resolveHost(where: string, options: Readonly<Record<string, unkn
     wrapper: (o.wrapper as ResolvedHost['wrapper'] | undefined) ?? REMOTE_DEFAULTS.wrapper,
   };
   const label = `${resolved.user === undefined ? '' : `${resolved.user}@`}${resolved.host}${resolved.port === undefined ? '' : `:${resolved.port}`}`;
-  const { host, user, port, identityFile, configFile, sshPath, connectTimeout } = resolved;
-  const poolKey = JSON.stringify([host, user, port, identityFile, configFile, sshOptions, sshPath, connectTimeout]);
+  // Every setting: a pool runs by the settings it was made with, so other limits need another pool.
+  const poolKey = JSON.stringify(resolved);
   return Object.freeze({ ...resolved, label, poolKey });
 }
