@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { filter, firstValueFrom, Observable, take, toArray } from 'rxjs';
 import { ProcessTimeoutError, spawn$, type ProcessEvent, type RemoteHost } from '../../src/index.js';
 import { delay, outcome } from '../support/outcome.js';
-import { eventually, isAlive } from '../support/processes.js';
+import { eventually, isAlive, markedProcesses } from '../support/processes.js';
 import { remoteProcesses, useSshd } from '../support/sshd.js';
 
 // The test sshd is on this machine, so the remote pids can be checked in /proc.
@@ -123,6 +123,17 @@ describe('remote: cancel = kill, over ssh', function () {
       const { child, pids } = await startHost('plain');
       child.kill('SIGKILL');
       expect(await eventually(() => !pids.some(isAlive), 8000)).to.equal(true);
+    });
+
+    it('SIGKILL to the host, own connection, no watchdog: the remote tree lives on with the orphaned ssh (the documented limit)', async () => {
+      const { child, pids } = await startHost('plain', { multiplex: false });
+      child.kill('SIGKILL');
+      await new Promise((done) => child.once('exit', done));
+      await delay(300);
+      expect(pids.every(isAlive)).to.equal(true);
+      // Ending the orphaned ssh is enough: the helper then stops the tree.
+      for (const { pid, cmdline } of markedProcesses()) if (cmdline.startsWith('ssh ')) process.kill(pid, 'SIGTERM');
+      expect(await eventually(() => !pids.some(isAlive), 5000)).to.equal(true);
     });
 
     it('SIGKILL to the host, own connection: with { watchdog: true } the ssh goes, and the remote tree with it', async () => {

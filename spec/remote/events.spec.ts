@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { from, lastValueFrom } from 'rxjs';
 import { collectOutput, ConnectionError, ProcessExitError, spawn$, SpawnError, type ProcessEvent, type RemoteHost } from '../../src/index.js';
 import { outcome, output } from '../support/outcome.js';
@@ -89,6 +92,30 @@ describe('remote: events, exit and output over ssh', function () {
     const long = await outcome(spawn$('echo', ['x'.repeat(200_000)], { host: host() }));
     expect(long.error).to.be.instanceOf(SpawnError).and.include({ code: 'E2BIG' });
     expect(nul.events.concat(long.events)).to.deep.equal([]);
+  });
+
+  it('redirects stdout and stderr to local files, separately or shared as >file 2>&1; an unopenable one is a SpawnError', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rxproc-remote-redirect-'));
+    try {
+      const script = 'echo out1; echo err1 >&2; sleep 0.05; echo out2; echo err2 >&2';
+      const out = join(dir, 'out');
+      const err = join(dir, 'err');
+      writeFileSync(err, 'old\n');
+      const separate = await outcome(spawn$('sh', ['-c', script], { host: host(), stdout: { file: out }, stderr: { file: err } }));
+      expect(separate.error).to.equal(undefined);
+      expect(separate.events.map((event) => event.type)).to.deep.equal(['spawn', 'exit']);
+      expect(readFileSync(out, 'utf8')).to.equal('out1\nout2\n');
+      expect(readFileSync(err, 'utf8')).to.equal('err1\nerr2\n');
+      const both = join(dir, 'both');
+      writeFileSync(both, 'old\n');
+      await outcome(spawn$('sh', ['-c', script], { host: host(), stdout: { file: both }, stderr: { file: both } }));
+      expect(readFileSync(both, 'utf8').split('\n').sort().join(' ')).to.equal(' err1 err2 out1 out2');
+      const refused = await outcome(spawn$('true', [], { host: host(), stderr: { file: join(dir, 'no/such/dir/err') } }));
+      expect(refused.error).to.be.instanceOf(SpawnError).and.include({ code: 'ENOENT' });
+      expect((refused.error as Error).message).to.contain('for stderr');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('works on a connection of its own too (multiplex: false)', async () => {

@@ -26,7 +26,8 @@ export type { ProcessSpec } from './spawnChild.js';
  * process tree to {@link ProcessTree.terminate}, which signals only what is still alive.
  */
 export class ProcessRun {
-  private readonly startedAt = performance.now();
+  /** When the subscription began (for a remote process, before the wait for a connection). */
+  private readonly startedAt: number;
   private child: ChildProcess | undefined;
   private tree: ProcessTree | undefined;
   private treeSettled = false;
@@ -48,7 +49,9 @@ export class ProcessRun {
   constructor(
     private readonly subscriber: Subscriber<ProcessEvent>,
     private readonly spec: ProcessSpec,
-  ) {}
+  ) {
+    this.startedAt = spec.subscribedAt ?? performance.now();
+  }
 
   start(): void {
     this.subscriber.add(() => this.teardown());

@@ -16,6 +16,8 @@ export interface ProcessSpec {
   readonly handOverStdout?: boolean;
   /** A remote process: its place on a connection to `options.host`, granted before it is spawned. */
   readonly session?: SessionSlot;
+  /** `performance.now()` at the subscription, when it was before the run (a wait for a connection). */
+  readonly subscribedAt?: number;
 }
 
 const noop = (): void => undefined;

@@ -14,7 +14,7 @@ import { requestSlot, type SessionSlot } from './connectionPool.js';
 export function acquireSessions(
   subscriber: Subscriber<ProcessEvent>,
   stages: readonly StageSpec[],
-  start: (stages: ReadonlyArray<StageSpec & { readonly session?: SessionSlot }>) => void,
+  start: (stages: ReadonlyArray<StageSpec & { readonly session?: SessionSlot; readonly subscribedAt?: number }>) => void,
 ): void {
   const remote = stages.flatMap((stage, index) => (stage.options.host === undefined ? [] : [index]));
   if (remote.length === 0) return start(stages);
@@ -40,7 +40,7 @@ export function acquireSessions(
           slots[index] = slot;
           if (--waiting > 0) return;
           settled = true;
-          start(stages.map((each, i) => (slots[i] === undefined ? each : { ...each, session: slots[i] })));
+          start(stages.map((each, i) => ({ ...each, session: slots[i], subscribedAt: startedAt })));
         },
         fail: (sshMessage) => {
           if (settled) return;

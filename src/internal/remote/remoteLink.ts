@@ -1,4 +1,3 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { ConnectionError } from '../../errors/ConnectionError.js';
 import type { ProcessError } from '../../errors/ProcessError.js';
 import { SpawnError } from '../../errors/SpawnError.js';
@@ -7,7 +6,8 @@ import { TailBuffer } from '../tailBuffer.js';
 import type { SessionSlot } from './connectionPool.js';
 import { MarkerParser, type Marker } from './markerParser.js';
 import { MAX_REMOTE_COMMAND, newNonce, remoteCommand } from './remoteCommand.js';
-import { findNulByte } from '../diagnoseSpawnFailure.js';
+import { diagnoseSpawnFailure, findNulByte } from '../diagnoseSpawnFailure.js';
+import { StderrFile } from './stderrFile.js';
 import type { ResolvedHost } from './resolveHost.js';
 import { processArgs } from './sshArgs.js';
 
@@ -40,7 +40,7 @@ export class RemoteLink {
   private end: RemoteEnd | undefined;
   private errorMarker: string | undefined;
   private heldStdout: Buffer[] | undefined = [];
-  private file: WriteStream | undefined;
+  private file: StderrFile | undefined;
 
   constructor(
     private readonly spec: ProcessSpec,
@@ -70,10 +70,14 @@ export class RemoteLink {
     if (nul !== undefined) return refuse('ERR_INVALID_ARG_VALUE', nul);
     const remote = remoteCommand({ argv: [command, ...args], cwd, env, killSignal, killTimeout, drainTimeout }, this.host, this.nonce);
     if (remote === undefined) return refuse('E2BIG', `the command, arguments and environment make a remote command longer than ${MAX_REMOTE_COMMAND} bytes`);
-    const stderr = options.stderr;
-    if (typeof stderr === 'object') this.file = createWriteStream(stderr.file, { flags: stderr.append ? 'a' : 'w' }).on('error', () => undefined);
+    let stdout = options.stdout;
+    if (typeof options.stderr === 'object') {
+      const opened = StderrFile.open(stdout, options.stderr);
+      if (opened instanceof Error) return diagnoseSpawnFailure(opened, { command, args, cwd: undefined, startedAt: performance.now() - durationMs });
+      ({ file: this.file, stdout } = opened);
+    }
     // ssh runs in the host's environment (SSH_AUTH_SOCK, HOME) and cwd; its stderr carries the markers.
-    const local = { ...options, cwd: undefined, env: undefined, extendEnv: true, stderr: 'pipe' as const };
+    const local = { ...options, cwd: undefined, env: undefined, extendEnv: true, stdout, stderr: 'pipe' as const };
     return { ...this.spec, command: this.host.sshPath, args: processArgs(this.host, this.slot.controlPath, remote), options: local };
   }
 
@@ -89,7 +93,7 @@ export class RemoteLink {
   /** ssh has exited and its output is read: how the remote process ended, or the error to report. */
   outcome(sshExitCode: number | null, timedOut: boolean, durationMs: number): RemoteEnd | ProcessError {
     this.parser.end();
-    this.file?.end();
+    this.file?.close();
     const { command, args, options } = this.spec;
     const details = { command, args, pid: this.remotePid, durationMs, host: this.host.label };
     if (this.errorMarker !== undefined) {
@@ -101,7 +105,8 @@ export class RemoteLink {
     // Stopped by its timeout: ssh was killed, and the helper stops the remote group with killSignal.
     if (timedOut && this.remotePid !== undefined) return { exitCode: null, signal: options.killSignal };
     // Lost: ssh's reason is the last thing it printed, after the command's own stderr.
-    const sshMessage = this.remotePid === undefined ? this.preamble.toString() : lastLines(this.tail.toString(), 2);
+    let sshMessage = this.remotePid === undefined ? this.preamble.toString() : lastLines(this.tail.toString(), 2);
+    if (timedOut) sshMessage = `the command had not started when its timeout (${options.timeout} ms) ran out${sshMessage === '' ? '' : `; ssh said: ${sshMessage}`}`;
     return new ConnectionError({ ...details, phase: this.remotePid === undefined ? 'connect' : 'lost', sshMessage, sshExitCode: sshExitCode });
   }
 
@@ -113,7 +118,7 @@ export class RemoteLink {
   /** Releases the connection slot; idempotent. */
   release(): void {
     this.slot.release();
-    this.file?.end();
+    this.file?.close();
   }
 
   private readonly onData = (data: Buffer): void => {
