@@ -3,12 +3,11 @@
 # stdin/stdout/stderr are the ssh session's; the command inherits them as they are (no relay, no copy).
 # On stderr it writes markers, each exactly "\x1e" NONCE " " WORDS "\n" (one write, < PIPE_BUF):
 #   spawn PID WRAPPER | exit CODE | signal SIGNAME | error exec ERRNO   (see NOTES.md for the grammar)
-# Start-up cost matters (it is paid by every run): only IO (its XS part: poll and the POLL* constants,
-# without IO::Handle) and Fcntl are loaded up front; POSIX, Config, Errno and Time::HiRes only when needed.
+# Start-up cost matters (it is paid by every run): no module is loaded up front. Where the session's
+# stdout and stderr are pipes (Linux, with OpenSSH's USE_PIPES), the built-in select() watches them;
+# elsewhere IO's poll() does. POSIX, Config, Errno and Time::HiRes load only when needed.
 # No "use warnings": a warning would land in the command's stderr.
 use strict;
-require IO;
-require Fcntl;
 
 my ($sig, $grace, $drain, $n) = splice @ARGV, 0, 4;
 shift @ARGV if @ARGV && $ARGV[0] eq '--';
@@ -54,7 +53,6 @@ close $gor; close $stw;
 setpgrp($pid, $pid);
 $SIG{PIPE} = 'IGNORE';    # a vanished reader must not kill us before we kill the group
 pipe(my $sr, my $sw) or die "pipe: $!";    # self-pipe: signals wake the poll below
-fcntl($sw, Fcntl::F_SETFL(), Fcntl::O_NONBLOCK());
 my $gone = 0;
 $SIG{CHLD} = sub { syswrite $sw, 'c' };
 $SIG{$_} = sub { $gone = 1; syswrite $sw, 'g' } for qw(HUP TERM INT);
@@ -76,7 +74,7 @@ sub reap {
   return if defined $status;
   return unless waitpid($pid, $WNOHANG) == $pid;
   $status = $?;
-  $exited_at = now();
+  $exited_at = undef;    # read the clock only if stragglers make it matter
   mark(($status & 127) ? 'signal ' . signame($status & 127) : 'exit ' . ($status >> 8));
 }
 # Is any member of the group alive? kill 0 also counts zombies (orphans init has not reaped yet), so on
@@ -103,20 +101,35 @@ sub kill_group {
   for (1 .. 100) { reap(); last unless group_alive(); nap(0.01) }
 }
 
+# Waits up to $t seconds for a signal (the self-pipe) or for the connection to go away: fds 1 and 2 lose
+# their reader (a pipe: select() reports such a write end as readable, poll() as POLLERR) or their peer
+# (a socket: POLLHUP). A socket may carry stdin too, so only poll() can tell there.
+my $pipes = -p STDOUT && -p STDERR;
+sub wait_events {
+  my ($t) = @_;
+  if ($pipes) {
+    my $rin = '';
+    vec($rin, $_, 1) = 1 for fileno($sr), 1, 2;
+    return if select(my $rout = $rin, undef, undef, $t) <= 0;
+    if (vec($rout, fileno($sr), 1)) { my $b; sysread $sr, $b, 4096 }
+    $gone = 1 if vec($rout, 1, 1) || vec($rout, 2, 1);
+    return;
+  }
+  require IO;
+  my @p = (fileno($sr), IO::Poll::POLLIN(), 1, 0, 2, 0);
+  IO::Poll::_poll($t * 1000, @p);
+  if ($p[1] & IO::Poll::POLLIN()) { my $b; sysread $sr, $b, 4096 }
+  for (3, 5) { $gone = 1 if $p[$_] & (IO::Poll::POLLERR() | IO::Poll::POLLHUP() | IO::Poll::POLLNVAL()) }
+}
 while (1) {
   reap();
   if (defined $status) {
     last unless group_alive();                        # the usual end: leader gone, no stragglers
+    $exited_at = now() unless defined $exited_at;
     if (now() - $exited_at >= $drain) { kill_group(); last }
   }
   if ($gone || getppid() != $ppid) { kill_group(); last }
-  # fds 1 and 2 with no events requested: poll still reports POLLERR (pipe without reader) and POLLHUP
-  # (socket whose peer closed). That is the connection going away, with or without a ControlMaster.
-  my @p = (fileno($sr), IO::Poll::POLLIN(), 1, 0, 2, 0);
-  my $t = defined $status ? 20 : 200;
-  IO::Poll::_poll($t, @p);
-  if ($p[1] & IO::Poll::POLLIN()) { my $b; sysread $sr, $b, 64 }
-  for (3, 5) { $gone = 1 if $p[$_] & (IO::Poll::POLLERR() | IO::Poll::POLLHUP() | IO::Poll::POLLNVAL()) }
+  wait_events(defined $status ? 0.02 : 0.2);
 }
 for (1 .. 50) { reap(); last if defined $status; nap(0.01) }
 exit(!defined $status ? 255 : ($status & 127) ? 128 + ($status & 127) : $status >> 8);
