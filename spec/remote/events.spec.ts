@@ -60,6 +60,16 @@ describe('remote: events, exit and output over ssh', function () {
     });
   }
 
+  for (const wrapper of ['perl', 'sh'] as const) {
+    it(`the helper's own variables never reach the command: env names it uses are the user's (${wrapper} helper)`, async () => {
+      const env = Object.fromEntries(['s', 'g', 'd', 'n', 'pp', 'lib', 'pid', 'code'].map((name) => [name, `mine-${name}`]));
+      const result = await lastValueFrom(
+        spawn$('sh', ['-c', 'for v in s g d n pp lib pid code; do eval "printf \'%s \' \"\\$$v\""; done'], { host: host({ wrapper }), env }).pipe(collectOutput()),
+      );
+      expect(result.stdout).to.equal('mine-s mine-g mine-d mine-n mine-pp mine-lib mine-pid mine-code ');
+    });
+  }
+
   it('streams stdin to the remote command and closes it (EOF) when the source completes', async () => {
     const lines$ = spawn$('sh', ['-c', 'cat; echo "<eof>"'], { host: host(), stdin: from(['a\n', 'b\n', 'c']) });
     expect(output((await outcome(lines$)).events)).to.equal('a\nb\nc<eof>\n');

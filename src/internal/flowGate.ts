@@ -39,8 +39,8 @@ export class FlowGate {
 
 let current: FlowGate | undefined;
 
-/** Runs `subscribe` with `gate` open for enrolment (nested gates shadow outer ones). */
-export function withFlowGate<T>(gate: FlowGate, subscribe: () => T): T {
+/** Runs `subscribe` with `gate` open for enrolment (nested gates shadow outer ones; `undefined`: none). */
+export function withFlowGate<T>(gate: FlowGate | undefined, subscribe: () => T): T {
   const outer = current;
   current = gate;
   try {

@@ -1,6 +1,6 @@
 import { Observable, type Observer, type Subscriber, type Subscription } from 'rxjs';
 import type { ProcessEvent } from '../events.js';
-import type { StageSpec } from '../processObservable.js';
+import type { ReadyStage } from './remote/acquireSessions.js';
 import { ProcessRun } from './processRun.js';
 
 /**
@@ -15,7 +15,7 @@ import { ProcessRun } from './processRun.js';
  *   and their outcome ignored: `yes | head -n 1` succeeds;
  * - the pipeline completes when the last stage has, and every other stage has completed or was stopped.
  */
-export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readonly StageSpec[]): void {
+export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readonly ReadyStage[]): void {
   const last = stages.length - 1;
   const runs: ProcessRun[] = [];
   const subscriptions: Subscription[] = [];
@@ -71,4 +71,8 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
     });
     subscriptions[i] = stage$.subscribe(i === last ? downstream : upstream(i));
   }
+  // Stages never started (an earlier one failed at once) give back their places on a connection.
+  stages.forEach((stage, i) => {
+    if (runs[i] === undefined) stage.session?.release();
+  });
 }

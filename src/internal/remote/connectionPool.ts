@@ -37,8 +37,8 @@ function forget(pool: HostPool): void {
   }
 }
 
-/** Asks for a slot on `host`; returns the way to withdraw the request (a no-op once granted). */
-export function requestSlot(host: ResolvedHost, request: SlotRequest): () => void {
+/** Asks for places on `host`; returns the way to withdraw the request (giving back what was granted). */
+export function requestSlots(host: ResolvedHost, request: SlotRequest): () => void {
   let pool = pools.get(host.poolKey);
   if (pool === undefined) pools.set(host.poolKey, (pool = new HostPool(host, owner)));
   return pool.acquire(request);

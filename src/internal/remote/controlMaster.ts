@@ -22,15 +22,19 @@ const KILL_TIMEOUT_MS = 2000;
 export class ControlMaster {
   /** Sessions granted or promised on this connection. */
   sessions = 0;
-  state: 'starting' | 'ready' | 'closed' = 'starting';
+  /** `closing`: being stopped; it takes no new session but still counts as a connection. */
+  state: 'starting' | 'ready' | 'closing' | 'closed' = 'starting';
   /** Why it closed before it was ready. */
   failure: string | undefined;
+  private wasReady = false;
   private child: ChildProcess | undefined;
   private tree: ProcessTree | undefined;
   private poll: NodeJS.Timeout | undefined;
   private deadline = 0;
   private readonly stderr = new TailBuffer(4096);
   private readonly exited: Promise<void>;
+  /** The master process is gone, and the pool was told (both are needed before a close resolves). */
+  private gone = { process: false, pool: false };
   private resolveExited!: () => void;
 
   constructor(
@@ -43,6 +47,11 @@ export class ControlMaster {
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
   }
 
+  /** Whether it may take new sessions. */
+  get usable(): boolean {
+    return this.state === 'starting' || this.state === 'ready';
+  }
+
   /** What ssh printed, for a `ConnectionError`. */
   get message(): string {
     return this.stderr.toString();
@@ -53,7 +62,9 @@ export class ControlMaster {
     try {
       child = spawn(this.host.sshPath, masterArgs(this.host, this.controlPath), { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (error) {
-      return this.closed(`could not run ${this.host.sshPath}: ${(error as Error).message}`);
+      // Later, not now: the pool is still handing out places on this master.
+      const message = `could not run ${this.host.sshPath}: ${(error as Error).message}`;
+      return queueMicrotask(() => this.closed(message));
     }
     this.child = child;
     child.on('error', (error) => this.closed(`could not run ${this.host.sshPath}: ${error.message}`));
@@ -62,7 +73,7 @@ export class ControlMaster {
     this.tree = new ProcessTree(child.pid, child, { killSignal: 'SIGTERM', killTimeout: KILL_TIMEOUT_MS }, (tree) => {
       untrack(tree);
       release(tree.pid);
-      this.resolveExited();
+      this.settle('process');
     });
     track(this.tree, true);
     guard(child.pid, KILL_TIMEOUT_MS);
@@ -74,11 +85,17 @@ export class ControlMaster {
 
   /** Stops the connection; resolves once the master process is gone. */
   close(): Promise<void> {
+    if (this.usable) this.state = 'closing';
     if (this.tree === undefined) this.closed(undefined);
     // Whoever awaits the close must not see the host exit first (an idle master does not hold it).
     this.child?.ref();
     this.tree?.terminate();
-    return this.tree === undefined ? Promise.resolve() : this.exited;
+    return this.exited;
+  }
+
+  private settle(what: 'process' | 'pool'): void {
+    this.gone[what] = true;
+    if (this.gone.process && this.gone.pool) this.resolveExited();
   }
 
   // ssh creates the socket only once it is logged in and listening for sessions.
@@ -87,24 +104,26 @@ export class ControlMaster {
     if (existsSync(this.controlPath)) {
       clearInterval(this.poll);
       this.state = 'ready';
+      this.wasReady = true;
       // An idle shared connection must not keep the host's event loop alive.
       this.child?.unref();
       (this.child?.stderr as Socket | null | undefined)?.unref();
       this.onReady(this);
     } else if (performance.now() > this.deadline) {
-      this.close();
+      this.failure = `ssh was not connected after ${Math.round(this.host.connectTimeout + 5000)} ms`;
+      void this.close();
     }
   };
 
   private closed(fallback: string | undefined): void {
     if (this.state === 'closed') return;
-    const wasReady = this.state === 'ready';
     this.state = 'closed';
     clearInterval(this.poll);
     this.tree?.terminate();
-    if (this.tree === undefined) this.resolveExited();
+    if (this.tree === undefined) this.settle('process');
     const said = this.message.trim();
-    if (!wasReady) this.failure = said !== '' ? said : fallback ?? 'ssh ended before the connection was ready';
+    if (!this.wasReady) this.failure = said !== '' ? said : fallback ?? this.failure ?? 'ssh ended before the connection was ready';
     this.onClosed(this, this.failure);
+    this.settle('pool');
   }
 }

@@ -8,47 +8,62 @@ export interface SessionSlot {
   release(): void;
 }
 
-/** Someone waiting for a slot. `fail` gets what ssh said when no connection could be made. */
+/** Someone waiting for places. `fail` gets what ssh (or rxproc) said when they cannot be had. */
 export interface SlotRequest {
-  grant(slot: SessionSlot): void;
-  fail(sshMessage: string): void;
+  /** How many places, granted together: a pipeline's stages on this host. */
+  readonly count: number;
+  grant(slots: SessionSlot[]): void;
+  fail(message: string): void;
+}
+
+/** A request being served: its places on ready masters, and how many it still waits for on starting ones. */
+interface Ticket {
+  readonly request: SlotRequest;
+  readonly slots: SessionSlot[];
+  readonly waitingOn: Map<ControlMaster, number>;
 }
 
 /**
- * The connections rxproc holds to one host (one set of ssh settings): up to `maxConnections` masters of
- * up to `maxSessions` sessions each, started on demand, closed after `keepAlive` ms idle. Requests beyond
- * that wait in order. Without `multiplex`, up to `maxConnections` processes run at once, each on its own
- * connection.
+ * The connections rxproc holds to one host (one set of host settings): up to `maxConnections` masters of
+ * up to `maxSessions` sessions each, started on demand, closed after `keepAlive` ms idle. Requests are
+ * served in order, each whole or not at all (a pipeline never holds some places while waiting for the
+ * rest, which could deadlock two pipelines). Without `multiplex`, up to `maxConnections` processes run at
+ * once, each on its own connection.
  */
 export class HostPool {
   private readonly masters: ControlMaster[] = [];
   private readonly waiting: SlotRequest[] = [];
-  private readonly promised = new Map<ControlMaster, SlotRequest[]>();
+  private readonly tickets = new Set<Ticket>();
   private readonly idle = new Map<ControlMaster, NodeJS.Timeout>();
   private direct = 0;
+  private pumping = false;
+  private pumpAgain = false;
 
   constructor(
     private readonly host: ResolvedHost,
     private readonly owner: {
-      /** A fresh path for a master's control socket. */
+      /** A fresh path for a master's control socket (may throw). */
       socketPath(): string;
       /** The pool has nothing left: no master, no request, no process. */
       emptied(pool: HostPool): void;
     },
   ) {}
 
+  /** Queues `request`; returns the way to withdraw it (giving back what it was granted so far). */
   acquire(request: SlotRequest): () => void {
+    const { multiplex, maxConnections, maxSessions } = this.host;
+    const capacity = multiplex ? maxConnections * maxSessions : maxConnections;
+    if (request.count > capacity) {
+      const limit = multiplex ? `maxConnections × maxSessions = ${capacity}` : `maxConnections = ${capacity} (multiplex: false)`;
+      request.fail(`${request.count} processes of one pipeline need a place at once on this host, more than ${limit} allow`);
+      return () => undefined;
+    }
     this.waiting.push(request);
     this.pump();
     return () => {
       const at = this.waiting.indexOf(request);
       if (at >= 0) this.waiting.splice(at, 1);
-      for (const [master, requests] of this.promised) {
-        const i = requests.indexOf(request);
-        if (i < 0) continue;
-        requests.splice(i, 1);
-        this.done(master);
-      }
+      for (const ticket of this.tickets) if (ticket.request === request) this.abandon(ticket);
     };
   }
 
@@ -60,79 +75,122 @@ export class HostPool {
     return this.masters.length === 0 && this.waiting.length === 0 && this.direct === 0;
   }
 
+  /** Closes the shared connections (own connections are not touched). */
   closeAll(): Promise<void> {
+    if (!this.host.multiplex) return Promise.resolve();
     for (const request of this.waiting.splice(0)) request.fail('the connections were closed by closeConnections()');
     return Promise.all(this.masters.map((master) => master.close())).then(() => undefined);
   }
 
+  /** Places free now or once masters are opened: a closing master counts as a connection, with none. */
+  private free(): number {
+    const { multiplex, maxConnections, maxSessions } = this.host;
+    if (!multiplex) return maxConnections - this.direct;
+    let free = (maxConnections - this.masters.length) * maxSessions;
+    for (const master of this.masters) if (master.usable) free += maxSessions - master.sessions;
+    return free;
+  }
+
   private pump(): void {
-    const { host } = this;
-    while (this.waiting.length > 0) {
-      if (!host.multiplex) {
-        if (this.direct >= host.maxConnections) return;
-        this.direct++;
-        this.waiting.shift()!.grant(once(undefined, () => this.direct--, () => (this.empty ? this.owner.emptied(this) : this.pump())));
-        continue;
-      }
-      let master = this.masters.find((m) => m.state !== 'closed' && m.sessions < host.maxSessions);
+    // Grants run user code (a subscription starting), which may come back here: loop instead of nesting.
+    if (this.pumping) return void (this.pumpAgain = true);
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        while (this.waiting.length > 0 && this.free() >= this.waiting[0]!.count) this.serve(this.waiting.shift()!);
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private serve(request: SlotRequest): void {
+    if (!this.host.multiplex) {
+      this.direct += request.count;
+      const release = (): void => {
+        this.direct--;
+        if (this.empty) this.owner.emptied(this);
+        else this.pump();
+      };
+      return request.grant(Array.from({ length: request.count }, () => once(undefined, release)));
+    }
+    const ticket: Ticket = { request, slots: [], waitingOn: new Map() };
+    for (let i = 0; i < request.count; i++) {
+      let master = this.masters.find((m) => m.usable && m.sessions < this.host.maxSessions);
       if (master === undefined) {
-        if (this.masters.length >= host.maxConnections) return;
-        master = this.open();
-        if (master.state === 'closed') {
-          this.waiting.shift()!.fail(master.failure ?? 'ssh could not be started');
-          continue;
+        try {
+          master = this.open();
+        } catch (error) {
+          this.abandon(ticket);
+          return request.fail(`could not prepare a shared connection: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
-      const request = this.waiting.shift()!;
       master.sessions++;
       clearTimeout(this.idle.get(master));
       this.idle.delete(master);
-      if (master.state === 'ready') this.grant(master, request);
-      else this.promised.get(master)!.push(request);
+      if (master.state === 'ready') ticket.slots.push(this.slotOn(master));
+      else ticket.waitingOn.set(master, (ticket.waitingOn.get(master) ?? 0) + 1);
     }
+    if (ticket.waitingOn.size === 0) request.grant(ticket.slots);
+    else this.tickets.add(ticket);
+  }
+
+  /** A ticket will not be granted: give back its places. */
+  private abandon(ticket: Ticket): void {
+    this.tickets.delete(ticket);
+    for (const slot of ticket.slots.splice(0)) slot.release();
+    for (const [master, count] of ticket.waitingOn) for (let i = 0; i < count; i++) this.done(master);
+    ticket.waitingOn.clear();
   }
 
   private open(): ControlMaster {
     const master = new ControlMaster(this.host, this.owner.socketPath(), this.onReady, this.onClosed);
     this.masters.push(master);
-    this.promised.set(master, []);
     master.start();
     return master;
   }
 
-  private grant(master: ControlMaster, request: SlotRequest): void {
-    request.grant(once(master.controlPath, () => this.done(master), () => undefined));
+  private slotOn(master: ControlMaster): SessionSlot {
+    return once(master.controlPath, () => this.done(master));
   }
 
-  /** A session on `master` ended (or a promise was withdrawn). */
+  /** A session on `master` ended, or a promise of one was withdrawn. */
   private done(master: ControlMaster): void {
     master.sessions--;
-    if (master.sessions === 0 && master.state !== 'closed') {
-      const timer = setTimeout(() => void master.close(), this.host.keepAlive);
-      this.idle.set(master, timer.unref());
-    }
+    if (master.sessions === 0 && master.state === 'starting') void master.close(); // nobody waits for it any more
+    else if (master.sessions === 0 && master.state === 'ready') this.idle.set(master, setTimeout(() => void master.close(), this.host.keepAlive).unref());
     this.pump();
   }
 
   private readonly onReady = (master: ControlMaster): void => {
-    const requests = this.promised.get(master) ?? [];
-    this.promised.set(master, []);
-    for (const request of requests) this.grant(master, request);
+    for (const ticket of [...this.tickets]) {
+      const count = ticket.waitingOn.get(master);
+      if (count === undefined) continue;
+      ticket.waitingOn.delete(master);
+      for (let i = 0; i < count; i++) ticket.slots.push(this.slotOn(master));
+      if (ticket.waitingOn.size > 0) continue;
+      this.tickets.delete(ticket);
+      ticket.request.grant(ticket.slots);
+    }
   };
 
   private readonly onClosed = (master: ControlMaster, message: string | undefined): void => {
     this.masters.splice(this.masters.indexOf(master), 1);
     clearTimeout(this.idle.get(master));
     this.idle.delete(master);
-    const requests = this.promised.get(master) ?? [];
-    this.promised.delete(master);
-    for (const request of requests) request.fail(message ?? 'the shared connection closed');
+    for (const ticket of [...this.tickets]) {
+      if (!ticket.waitingOn.has(master)) continue;
+      ticket.waitingOn.delete(master);
+      this.abandon(ticket);
+      ticket.request.fail(message ?? 'the shared connection closed');
+    }
     if (this.empty) this.owner.emptied(this);
     else this.pump();
   };
 }
 
-function once(controlPath: string | undefined, free: () => void, after: () => void): SessionSlot {
+function once(controlPath: string | undefined, free: () => void): SessionSlot {
   let released = false;
   return {
     controlPath,
@@ -140,8 +198,6 @@ function once(controlPath: string | undefined, free: () => void, after: () => vo
       if (released) return;
       released = true;
       free();
-      after();
     },
   };
 }
-

@@ -35,6 +35,8 @@ export class RemoteLink implements RunTransport {
     private readonly spec: ProcessSpec,
     private readonly slot: SessionSlot,
     private readonly emit: (event: ProcessEvent) => void,
+    /** The helper reported the command's end (ssh may take longer: stragglers holding its output). */
+    private readonly onReportedEnd: () => void,
   ) {
     this.host = spec.options.host!;
     this.parser = new MarkerParser(this.nonce, this.onData, this.onMarker);
@@ -115,11 +117,10 @@ export class RemoteLink implements RunTransport {
       const held = this.heldStdout ?? [];
       this.heldStdout = undefined;
       for (const data of held) this.emit({ type: 'stdout', data });
-    } else if (event === 'exit' && this.reported === undefined) {
-      this.reported = { exitCode: Number(first), signal: null };
-    } else if (event === 'signal' && this.reported === undefined) {
-      // The remote system's name, even where this one has no signal of that name.
-      this.reported = { exitCode: null, signal: first as NodeJS.Signals };
+    } else if ((event === 'exit' || event === 'signal') && this.reported === undefined) {
+      // A signal keeps the remote system's name, even where this one has no signal of that name.
+      this.reported = event === 'exit' ? { exitCode: Number(first), signal: null } : { exitCode: null, signal: first as NodeJS.Signals };
+      this.onReportedEnd();
     } else if (event === 'error') {
       this.errorMarker = [first, second].filter((word) => word !== undefined).join(' ');
     }

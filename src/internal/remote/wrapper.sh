@@ -4,17 +4,18 @@
 # Run as: sh -c "$WRAPPER" rxproc-wrap SIGNAL GRACE_MS DRAIN_MS NONCE -- COMMAND [ARG...]
 # Same markers as wrapper.pl. Differences (see NOTES.md): an exit code 129..192 is reported as a signal;
 # exec errors after the spawn marker show as exit 126/127 (setsid's message on stderr).
-s=${1#SIG}; g=$2; d=$3; n=$4; shift 4
+# _rxp_ names: the command inherits this shell's exported variables, which may have any other name.
+_rxp_s=${1#SIG}; _rxp_g=$2; _rxp_d=$3; _rxp_n=$4; shift 4
 [ "${1-}" = -- ] && shift
-pp=$PPID
-m() { printf '\036%s %s\n' "$n" "$*" >&2; }
+_rxp_pp=$PPID
+m() { printf '\036%s %s\n' "$_rxp_n" "$*" >&2; }
 nap() { sleep "$1" </dev/null >/dev/null 2>&1 || sleep 1 </dev/null >/dev/null 2>&1; }
 command -v setsid >/dev/null 2>&1 || { m error wrapper NOSETSID; exit 126; }
 command -v -- "$1" >/dev/null 2>&1 || { m error exec ENOENT; exit 127; }
 # Shared with watcher 1 (a separate sh), hence a string. live_group PGID: a member that is not a zombie
 # (kill -0 counts zombies, and an init that does not reap leaves orphans as zombies for ever).
 # kill_group PGID: signal; a timer subshell sends SIGKILL after $g ms unless the group is gone first.
-lib='live_group() {
+_rxp_lib='live_group() {
 kill -0 "-$1" 2>/dev/null || return 1
 [ -r /proc/self/stat ] || return 0
 for f in /proc/[0-9]*/stat; do
@@ -26,35 +27,35 @@ return 1
 }
 timer_stop() { kill "$p" 2>/dev/null; exit 0; }
 kill_group() {
-kill -"$s" "-$1" 2>/dev/null
+kill -"$_rxp_s" "-$1" 2>/dev/null
 live_group "$1" || return 0
-r=$((g % 1000)); while [ ${#r} -lt 3 ]; do r=0$r; done
+r=$((_rxp_g % 1000)); while [ ${#r} -lt 3 ]; do r=0$r; done
 (trap timer_stop TERM
-sleep "$((g / 1000)).$r" 2>/dev/null & p=$!; wait "$p" || { sleep "$(((g + 999) / 1000))" & p=$!; wait "$p"; }
+sleep "$((_rxp_g / 1000)).$r" 2>/dev/null & p=$!; wait "$p" || { sleep "$(((_rxp_g + 999) / 1000))" & p=$!; wait "$p"; }
 kill -KILL "-$1" 2>/dev/null) </dev/null >/dev/null 2>&1 &
 k=$!
 while live_group "$1"; do sleep 0.02 2>/dev/null || sleep 1; done
 kill "$k" 2>/dev/null
 }'
-eval "$lib"
+eval "$_rxp_lib"
 exec 3>&1 4>&2
 {
   # Not "&": POSIX makes async commands ignore SIGINT/SIGQUIT, a pipeline stage does not.
   # The stage's own shell prints its pid, points stdout back at the session's, marks the spawn itself
   # (so the marker precedes any output) and becomes the command in a new session/process group.
-  sh -c 'printf "%s\n" "$$"; exec 1>&3 2>&4 3>&- 4>&-; printf "\036%s spawn %s sh\n" "$0" "$$" >&2; exec setsid -- "$@"' "$n" "$@"
+  sh -c 'printf "%s\n" "$$"; exec 1>&3 2>&4 3>&- 4>&-; printf "\036%s spawn %s sh\n" "$0" "$$" >&2; exec setsid -- "$@"' "$_rxp_n" "$@"
   echo "$?"
 } 2>/dev/null | {
   exec 3>&- 4>&-
   IFS= read -r pid || exit 126
   # Watcher 1 (own process group, so that both it and its tail can be stopped at once): GNU tail polls
   # its stdout, the session's, and dies of SIGPIPE (status 141) when that has no reader any more.
-  setsid sh -c 'tail -s 0.2 -f /dev/null </dev/null 2>/dev/null; [ $? -eq 141 ] || exit 0; s=$2 g=$3; eval "$4"; kill_group "$1"' \
-    rxproc-watch "$pid" "$s" "$g" "$lib" &
+  setsid sh -c 'tail -s 0.2 -f /dev/null </dev/null 2>/dev/null; [ $? -eq 141 ] || exit 0; _rxp_s=$2 _rxp_g=$3; eval "$4"; kill_group "$1"' \
+    rxproc-watch "$pid" "$_rxp_s" "$_rxp_g" "$_rxp_lib" &
   w1=$!
   trap '' PIPE
   # Watcher 2: the sshd that started us has gone (the connection closed without a ControlMaster).
-  ( while nap 0.2; do kill -0 "$pp" 2>/dev/null || break; done; kill_group "$pid" ) &
+  ( while nap 0.2; do kill -0 "$_rxp_pp" 2>/dev/null || break; done; kill_group "$pid" ) &
   w2=$!
   IFS= read -r code || code=255
   if [ "$code" -gt 128 ] && [ "$code" -le 192 ] && nm=$(kill -l "$((code - 128))" 2>/dev/null); then
@@ -65,7 +66,7 @@ exec 3>&1 4>&2
   # Stragglers (the command's descendants in its group) get $d ms to finish, then the kill sequence.
   t=0
   while live_group "$pid"; do
-    [ "$t" -ge "$d" ] && { kill_group "$pid"; break; }
+    [ "$t" -ge "$_rxp_d" ] && { kill_group "$pid"; break; }
     nap 0.05; t=$((t + 50))
   done
   kill -TERM "-$w1" "$w1" "$w2" 2>/dev/null   # "$w1" too: it may not have called setsid yet
