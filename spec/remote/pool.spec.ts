@@ -80,6 +80,34 @@ describe('remote: places on connections, and the edges of a run', function () {
     expect(output(events)).to.equal('early\nlate\n');
   });
 
+  // A reader of 64 KiB every 50 ms: the remote command has long exited while ssh still holds its output.
+  const SLOW_COUNT = `perl -e 'my $n = 0; while (my $r = sysread STDIN, my $b, 65536) { $n += $r; select undef, undef, undef, 0.05 } print $n'`;
+
+  for (const [path, extra] of [['through the host (JS path)', {}], ['kernel pipe, own connection', { multiplex: false }]] as const) {
+    it(`output still on its way when the remote command exits is delivered whole to a slow reader (${path})`, async () => {
+      const bytes = 3_000_000;
+      const source = spawn$('head', ['-c', String(bytes), '/dev/zero'], { host: host(extra) });
+      const piped = path.startsWith('through') ? source.pipe(filter(() => true), pipeTo('sh', ['-c', SLOW_COUNT])) : source.pipe(pipeTo('sh', ['-c', SLOW_COUNT]));
+      const result = await lastValueFrom(piped.pipe(collectOutput()));
+      expect(result.stdout).to.equal(String(bytes));
+    });
+  }
+
+  it('an unsubscribe while a pipeline waits for its second host withdraws that request too', async () => {
+    const one = host();
+    const three = host({ maxConnections: 1, maxSessions: 3 });
+    await lastValueFrom(spawn$('true', [], { host: one })); // a ready connection: its places come at once
+    const order: string[] = [];
+    const busy = [1, 2].map((i) => lastValueFrom(spawn$('sleep', ['3'], { host: three })).then(() => order.push(`sleep${i}`)));
+    await eventually(() => remoteProcesses(sshd().uid).filter((p) => p.cmdline === 'sleep 3').length === 2, 10_000);
+    // Needs 2 places on `three`, where 1 is free: it waits there, behind nothing, once `one` granted its place.
+    spawn$('echo', ['x'], { host: one }).pipe(pipeTo('cat', [], { host: three }), pipeTo('cat', [], { host: three })).subscribe().unsubscribe();
+    await lastValueFrom(spawn$('echo', ['y'], { host: three }));
+    order.push('y');
+    await Promise.all(busy);
+    expect(order[0]).to.equal('y');
+  });
+
   it('backpressure holds for a remote source whose connection was still being made at subscription', async () => {
     await closeConnections();
     const before = process.memoryUsage().rss;

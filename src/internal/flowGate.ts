@@ -12,6 +12,11 @@ export class FlowGate {
   private readonly members = new Set<Readable>();
   private paused = false;
 
+  /** Whether the consumer is full and the members are held back. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   /** Enrols an output stream; it is paused at once if the gate is closed. */
   add(stream: Readable): void {
     this.members.add(stream);

@@ -47,7 +47,7 @@ export class ProcessRun {
   ) {
     this.startedAt = spec.subscribedAt ?? performance.now();
     const emit = (event: ProcessEvent): void => subscriber.next(event);
-    this.transport = spec.session === undefined ? new LocalTransport(spec, emit) : new RemoteLink(spec, spec.session, emit, this.onReportedEnd);
+    this.transport = spec.session === undefined ? new LocalTransport(spec, emit) : new RemoteLink(spec, spec.session, emit, { reportedEnd: () => this.controls?.exited(), drainExpired: this.finish, gate: this.gate });
   }
 
   start(): void {
@@ -97,18 +97,7 @@ export class ProcessRun {
     if (this.output === undefined || this.output.closed) return this.finish();
     // Descendants may hold the pipes open long after the child exited: bound the wait for EOF.
     const { drainTimeout } = this.spec.options;
-    if (Number.isFinite(drainTimeout) && this.drainTimer === undefined) this.drainTimer = setTimeout(this.finish, drainTimeout);
-  };
-
-  /**
-   * A remote command's end, reported before the local ssh exits: from here on it is the exit, as locally:
-   * no timeout, and at most `drainTimeout` more for the output (then ssh is stopped, and with it whatever
-   * of the remote group is left).
-   */
-  private readonly onReportedEnd = (): void => {
-    this.controls?.exited();
-    const { drainTimeout } = this.spec.options;
-    if (Number.isFinite(drainTimeout) && this.drainTimer === undefined) this.drainTimer = setTimeout(this.finish, drainTimeout);
+    if (Number.isFinite(drainTimeout)) this.drainTimer = setTimeout(this.finish, drainTimeout);
   };
 
   /** The exit was seen and the output read (or the drain wait ran out): report it, then succeed or fail. */

@@ -28,14 +28,16 @@ export function acquireSessions(subscriber: Subscriber<ProcessEvent>, stages: re
   const gate = currentFlowGate();
   const slots: Array<SessionSlot | undefined> = [];
   const groups = [...byPool.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, indexes]) => indexes);
-  let withdraw: (() => void) | undefined;
+  // One per host asked so far: a grant may come at once, inside requestSlots, and ask the next host there.
+  const withdrawals: Array<() => void> = [];
   let settled = false;
   subscriber.add(() => {
     if (settled) return;
     settled = true;
-    withdraw?.();
+    for (const withdraw of withdrawals) withdraw?.();
     for (const slot of slots) slot?.release();
   });
+  if (subscriber.closed) return;
   const next = (group: number): void => {
     if (group === groups.length) {
       settled = true;
@@ -44,16 +46,14 @@ export function acquireSessions(subscriber: Subscriber<ProcessEvent>, stages: re
     }
     const indexes = groups[group]!;
     const first = stages[indexes[0]!]!;
-    withdraw = requestSlots(first.options.host!, {
+    withdrawals[group] = requestSlots(first.options.host!, {
       count: indexes.length,
       grant: (granted) => {
-        withdraw = undefined;
         if (settled) return granted.forEach((slot) => slot.release());
         indexes.forEach((index, k) => (slots[index] = granted[k]));
         next(group + 1);
       },
       fail: (sshMessage) => {
-        withdraw = undefined;
         if (settled) return;
         const { command, args } = first;
         const durationMs = performance.now() - startedAt;

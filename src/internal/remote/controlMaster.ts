@@ -27,6 +27,8 @@ export class ControlMaster {
   /** Why it closed before it was ready. */
   failure: string | undefined;
   private wasReady = false;
+  private spawnFailure: string | undefined;
+  private closeGrace: NodeJS.Timeout | undefined;
   private child: ChildProcess | undefined;
   private tree: ProcessTree | undefined;
   private poll: NodeJS.Timeout | undefined;
@@ -63,17 +65,22 @@ export class ControlMaster {
       child = spawn(this.host.sshPath, masterArgs(this.host, this.controlPath), { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (error) {
       // Later, not now: the pool is still handing out places on this master.
-      const message = `could not run ${this.host.sshPath}: ${(error as Error).message}`;
-      return queueMicrotask(() => this.closed(message));
+      this.spawnFailure = `could not run ${this.host.sshPath}: ${(error as Error).message}`;
+      return queueMicrotask(() => this.closed(undefined));
     }
     this.child = child;
-    child.on('error', (error) => this.closed(`could not run ${this.host.sshPath}: ${error.message}`));
+    child.on('error', (error) => {
+      this.spawnFailure ??= `could not run ${this.host.sshPath}: ${error.message}`;
+      this.closed(undefined);
+    });
     child.stderr?.on('data', (data: Buffer) => this.stderr.push(data));
     if (child.pid === undefined) return;
     this.tree = new ProcessTree(child.pid, child, { killSignal: 'SIGTERM', killTimeout: KILL_TIMEOUT_MS }, (tree) => {
       untrack(tree);
       release(tree.pid);
       this.settle('process');
+      // Normally 'close' came already; a process outside the group holding stderr must not stall it.
+      this.closeGrace = setTimeout(() => this.closed(undefined), 500);
     });
     track(this.tree, true);
     guard(child.pid, KILL_TIMEOUT_MS);
@@ -86,7 +93,8 @@ export class ControlMaster {
   /** Stops the connection; resolves once the master process is gone. */
   close(): Promise<void> {
     if (this.usable) this.state = 'closing';
-    if (this.tree === undefined) this.closed(undefined);
+    // No process (its spawn failed): after the pending 'error' event, which says why.
+    if (this.tree === undefined) setImmediate(() => this.closed(undefined));
     // Whoever awaits the close must not see the host exit first (an idle master does not hold it).
     this.child?.ref();
     this.tree?.terminate();
@@ -116,13 +124,14 @@ export class ControlMaster {
   };
 
   private closed(fallback: string | undefined): void {
+    clearTimeout(this.closeGrace);
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearInterval(this.poll);
     this.tree?.terminate();
     if (this.tree === undefined) this.settle('process');
     const said = this.message.trim();
-    if (!this.wasReady) this.failure = said !== '' ? said : fallback ?? this.failure ?? 'ssh ended before the connection was ready';
+    if (!this.wasReady) this.failure = this.spawnFailure ?? (said !== '' ? said : fallback ?? this.failure ?? 'ssh ended before the connection was ready');
     this.onClosed(this, this.failure);
     this.settle('pool');
   }

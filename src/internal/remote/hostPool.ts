@@ -78,8 +78,11 @@ export class HostPool {
   /** Closes the shared connections (own connections are not touched). */
   closeAll(): Promise<void> {
     if (!this.host.multiplex) return Promise.resolve();
-    for (const request of this.waiting.splice(0)) request.fail('the connections were closed by closeConnections()');
-    return Promise.all(this.masters.map((master) => master.close())).then(() => undefined);
+    // From the live queue and a copy of the masters: a fail may withdraw others, a close may remove one.
+    for (let request = this.waiting.shift(); request !== undefined; request = this.waiting.shift()) {
+      request.fail('the connections were closed by closeConnections()');
+    }
+    return Promise.all([...this.masters].map((master) => master.close())).then(() => undefined);
   }
 
   /** Places free now or once masters are opened: a closing master counts as a connection, with none. */
@@ -179,8 +182,9 @@ export class HostPool {
     this.masters.splice(this.masters.indexOf(master), 1);
     clearTimeout(this.idle.get(master));
     this.idle.delete(master);
+    // Tickets waiting for it, or holding places on it (a dead socket would make ssh connect on its own).
     for (const ticket of [...this.tickets]) {
-      if (!ticket.waitingOn.has(master)) continue;
+      if (!ticket.waitingOn.has(master) && !ticket.slots.some((slot) => slot.controlPath === master.controlPath)) continue;
       ticket.waitingOn.delete(master);
       this.abandon(ticket);
       ticket.request.fail(message ?? 'the shared connection closed');

@@ -11,6 +11,8 @@ import { helperError, sshNotStarted, transportError } from './remoteFailure.js';
 import type { ResolvedHost } from './resolveHost.js';
 import { processArgs } from './sshArgs.js';
 import { StderrFile } from './stderrFile.js';
+import { IdleDrain } from './idleDrain.js';
+import type { FlowGate } from '../flowGate.js';
 
 /**
  * The local half of a remote process, as a {@link RunTransport}: the `ssh` command that carries it, and what
@@ -30,16 +32,24 @@ export class RemoteLink implements RunTransport {
   private errorMarker: string | undefined;
   private heldStdout: Buffer[] | undefined = [];
   private file: StderrFile | undefined;
+  private readonly drain: IdleDrain;
 
   constructor(
     private readonly spec: ProcessSpec,
     private readonly slot: SessionSlot,
     private readonly emit: (event: ProcessEvent) => void,
-    /** The helper reported the command's end (ssh may take longer: stragglers holding its output). */
-    private readonly onReportedEnd: () => void,
+    private readonly run: {
+      /** The helper reported the command's end: it is the exit (ssh itself may take longer to go). */
+      readonly reportedEnd: () => void;
+      /** After that end, the output stayed idle for `drainTimeout`: finish the run. */
+      readonly drainExpired: () => void;
+      /** The consumer's backpressure, if any. */
+      readonly gate: FlowGate | undefined;
+    },
   ) {
     this.host = spec.options.host!;
     this.parser = new MarkerParser(this.nonce, this.onData, this.onMarker);
+    this.drain = new IdleDrain(spec.options.drainTimeout, () => run.gate?.isPaused === true, run.drainExpired);
   }
 
   /** ssh, with the remote command; a `SpawnError` for what cannot be sent. */
@@ -67,6 +77,7 @@ export class RemoteLink implements RunTransport {
   started(): void {}
 
   output(event: StdoutEvent | StderrEvent): void {
+    this.drain.activity();
     if (event.type === 'stderr') this.parser.push(event.data);
     else if (this.heldStdout === undefined) this.emit(event);
     else this.heldStdout.push(event.data);
@@ -74,6 +85,7 @@ export class RemoteLink implements RunTransport {
 
   /** ssh has exited and its output is read: how the remote process ended, or the error to report. */
   end(ssh: RunEnd, timedOut: boolean, durationMs: number): RunEnd | Error {
+    this.drain.stop();
     this.parser.end();
     this.file?.close();
     const facts = { spec: this.spec, host: this.host.label, remotePid: this.remotePid, durationMs };
@@ -95,6 +107,7 @@ export class RemoteLink implements RunTransport {
   }
 
   release(): void {
+    this.drain.stop();
     this.slot.release();
     this.file?.close();
   }
@@ -120,7 +133,9 @@ export class RemoteLink implements RunTransport {
     } else if ((event === 'exit' || event === 'signal') && this.reported === undefined) {
       // A signal keeps the remote system's name, even where this one has no signal of that name.
       this.reported = event === 'exit' ? { exitCode: Number(first), signal: null } : { exitCode: null, signal: first as NodeJS.Signals };
-      this.onReportedEnd();
+      this.run.reportedEnd();
+      // A handed-over stdout flows past this process: its progress cannot be seen, so it is not bounded.
+      if (this.spec.handOverStdout !== true) this.drain.start();
     } else if (event === 'error') {
       this.errorMarker = [first, second].filter((word) => word !== undefined).join(' ');
     }
