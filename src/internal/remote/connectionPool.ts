@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onExit } from 'signal-exit';
-import { HostPool, type SlotRequest } from './hostPool.js';
+import { DirectPool } from './directPool.js';
+import { SharedPool } from './sharedPool.js';
+import type { HostPool, SlotRequest } from './slots.js';
 import type { ResolvedHost } from './resolveHost.js';
 
-export type { SessionSlot, SlotRequest } from './hostPool.js';
+export type { SessionSlot, SlotRequest } from './slots.js';
 
 /** One pool per set of host settings (see `ResolvedHost.poolKey`). */
 const pools = new Map<string, HostPool>();
@@ -40,7 +42,7 @@ function forget(pool: HostPool): void {
 /** Asks for places on `host`; returns the way to withdraw the request (giving back what was granted). */
 export function requestSlots(host: ResolvedHost, request: SlotRequest): () => void {
   let pool = pools.get(host.poolKey);
-  if (pool === undefined) pools.set(host.poolKey, (pool = new HostPool(host, owner)));
+  if (pool === undefined) pools.set(host.poolKey, (pool = host.multiplex ? new SharedPool(host, owner) : new DirectPool(host, owner)));
   return pool.acquire(request);
 }
 

@@ -1,20 +1,6 @@
 import { ControlMaster } from './controlMaster.js';
 import type { ResolvedHost } from './resolveHost.js';
-
-/** A place for one process on a host: through a shared connection (its socket), or on its own one. */
-export interface SessionSlot {
-  readonly controlPath: string | undefined;
-  /** Gives the place back; idempotent. */
-  release(): void;
-}
-
-/** Someone waiting for places. `fail` gets what ssh (or rxproc) said when they cannot be had. */
-export interface SlotRequest {
-  /** How many places, granted together: a pipeline's stages on this host. */
-  readonly count: number;
-  grant(slots: SessionSlot[]): void;
-  fail(message: string): void;
-}
+import { once, tooMany, type HostPool, type PoolOwner, type SessionSlot, type SlotRequest } from './slots.js';
 
 /** A request being served: its places on ready masters, and how many it still waits for on starting ones. */
 interface Ticket {
@@ -24,40 +10,27 @@ interface Ticket {
 }
 
 /**
- * The connections rxproc holds to one host (one set of host settings): up to `maxConnections` masters of
- * up to `maxSessions` sessions each, started on demand, closed after `keepAlive` ms idle. Requests are
- * served in order, each whole or not at all (a pipeline never holds some places while waiting for the
- * rest, which could deadlock two pipelines). Without `multiplex`, up to `maxConnections` processes run at
- * once, each on its own connection.
+ * The shared connections rxproc holds to one host (one set of host settings): up to `maxConnections`
+ * masters of up to `maxSessions` sessions each, started on demand, closed after `keepAlive` ms idle.
+ * Requests are served in order, each whole or not at all (a pipeline never holds some places while
+ * waiting for the rest, which could deadlock two pipelines).
  */
-export class HostPool {
+export class SharedPool implements HostPool {
   private readonly masters: ControlMaster[] = [];
   private readonly waiting: SlotRequest[] = [];
   private readonly tickets = new Set<Ticket>();
   private readonly idle = new Map<ControlMaster, NodeJS.Timeout>();
-  private direct = 0;
   private pumping = false;
   private pumpAgain = false;
 
   constructor(
     private readonly host: ResolvedHost,
-    private readonly owner: {
-      /** A fresh path for a master's control socket (may throw). */
-      socketPath(): string;
-      /** The pool has nothing left: no master, no request, no process. */
-      emptied(pool: HostPool): void;
-    },
+    private readonly owner: PoolOwner,
   ) {}
 
-  /** Queues `request`; returns the way to withdraw it (giving back what it was granted so far). */
   acquire(request: SlotRequest): () => void {
-    const { multiplex, maxConnections, maxSessions } = this.host;
-    const capacity = multiplex ? maxConnections * maxSessions : maxConnections;
-    if (request.count > capacity) {
-      const limit = multiplex ? `maxConnections × maxSessions = ${capacity}` : `maxConnections = ${capacity} (multiplex: false)`;
-      request.fail(`${request.count} processes of one pipeline need a place at once on this host, more than ${limit} allow`);
-      return () => undefined;
-    }
+    const { maxConnections, maxSessions } = this.host;
+    if (tooMany(request, maxConnections * maxSessions, `maxConnections × maxSessions = ${maxConnections * maxSessions}`)) return () => undefined;
     this.waiting.push(request);
     this.pump();
     return () => {
@@ -72,12 +45,10 @@ export class HostPool {
   }
 
   get empty(): boolean {
-    return this.masters.length === 0 && this.waiting.length === 0 && this.direct === 0;
+    return this.masters.length === 0 && this.waiting.length === 0;
   }
 
-  /** Closes the shared connections (own connections are not touched). */
   closeAll(): Promise<void> {
-    if (!this.host.multiplex) return Promise.resolve();
     // From the live queue and a copy of the masters: a fail may withdraw others, a close may remove one.
     for (let request = this.waiting.shift(); request !== undefined; request = this.waiting.shift()) {
       request.fail('the connections were closed by closeConnections()');
@@ -87,8 +58,7 @@ export class HostPool {
 
   /** Places free now or once masters are opened: a closing master counts as a connection, with none. */
   private free(): number {
-    const { multiplex, maxConnections, maxSessions } = this.host;
-    if (!multiplex) return maxConnections - this.direct;
+    const { maxConnections, maxSessions } = this.host;
     let free = (maxConnections - this.masters.length) * maxSessions;
     for (const master of this.masters) if (master.usable) free += maxSessions - master.sessions;
     return free;
@@ -109,15 +79,6 @@ export class HostPool {
   }
 
   private serve(request: SlotRequest): void {
-    if (!this.host.multiplex) {
-      this.direct += request.count;
-      const release = (): void => {
-        this.direct--;
-        if (this.empty) this.owner.emptied(this);
-        else this.pump();
-      };
-      return request.grant(Array.from({ length: request.count }, () => once(undefined, release)));
-    }
     const ticket: Ticket = { request, slots: [], waitingOn: new Map() };
     for (let i = 0; i < request.count; i++) {
       let master = this.masters.find((m) => m.usable && m.sessions < this.host.maxSessions);
@@ -191,17 +152,5 @@ export class HostPool {
     }
     if (this.empty) this.owner.emptied(this);
     else this.pump();
-  };
-}
-
-function once(controlPath: string | undefined, free: () => void): SessionSlot {
-  let released = false;
-  return {
-    controlPath,
-    release: () => {
-      if (released) return;
-      released = true;
-      free();
-    },
   };
 }
