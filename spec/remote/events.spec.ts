@@ -104,7 +104,7 @@ describe('remote: events, exit and output over ssh', function () {
     expect(nul.events.concat(long.events)).to.deep.equal([]);
   });
 
-  it('redirects stdout and stderr to local files, separately or shared as >file 2>&1; an unopenable one is a SpawnError', async () => {
+  it('redirects stdout and stderr to local files, separately or shared as >file 2>&1; ignores stderr; an unopenable file is a SpawnError', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rxproc-remote-redirect-'));
     try {
       const script = 'echo out1; echo err1 >&2; sleep 0.05; echo out2; echo err2 >&2';
@@ -120,12 +120,29 @@ describe('remote: events, exit and output over ssh', function () {
       writeFileSync(both, 'old\n');
       await outcome(spawn$('sh', ['-c', script], { host: host(), stdout: { file: both }, stderr: { file: both } }));
       expect(readFileSync(both, 'utf8').split('\n').sort().join(' ')).to.equal(' err1 err2 out1 out2');
+      const ignored = await outcome(spawn$('sh', ['-c', script], { host: host(), stderr: 'ignore' }));
+      expect(ignored.completed).to.equal(true);
+      expect(ignored.events.filter((event) => event.type === 'stderr')).to.deep.equal([]);
+      expect(output(ignored.events)).to.equal('out1\nout2\n');
       const refused = await outcome(spawn$('true', [], { host: host(), stderr: { file: join(dir, 'no/such/dir/err') } }));
       expect(refused.error).to.be.instanceOf(SpawnError).and.include({ code: 'ENOENT' });
       expect((refused.error as Error).message).to.contain('for stderr');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('reaches a host by address with user, port, key and ssh options given in code, no ssh config file', async () => {
+    const { dir, port, user } = sshd();
+    const explicit: RemoteHost = {
+      host: '127.0.0.1',
+      user,
+      port,
+      identityFile: `${dir}/keys/id_ed25519`,
+      sshOptions: { UserKnownHostsFile: `${dir}/known_hosts`, HostKeyAlias: 'rxproc-test-host', StrictHostKeyChecking: 'yes', IdentitiesOnly: true },
+    };
+    const result = await lastValueFrom(spawn$('id', ['-un'], { host: explicit }).pipe(collectOutput()));
+    expect(result.stdout).to.equal(`${user}\n`);
   });
 
   it('works on a connection of its own too (multiplex: false)', async () => {

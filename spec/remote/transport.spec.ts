@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,22 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { defer, lastValueFrom, map, mergeMap, range, toArray, type Observable } from 'rxjs';
 import { closeConnections, collectOutput, ConnectionError, ProcessExitError, retryOnExit, spawn$, type ProcessEvent, type RemoteHost } from '../../src/index.js';
 import { outcome, output } from '../support/outcome.js';
-import { eventually, isAlive, MARKER, MARKER_NAME } from '../support/processes.js';
+import { eventually, isAlive, livingProcesses, markedProcesses, type ProcInfo } from '../support/processes.js';
 import { startSshd, stopSshd, useSshd, type TestSshd } from '../support/sshd.js';
 
 /** This run's local ssh processes that are shared connections (ControlMasters). */
 function masters(): number {
-  let count = 0;
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (!readFileSync(`/proc/${name}/environ`, 'latin1').includes(`${MARKER_NAME}=${MARKER}`)) continue;
-      if (readFileSync(`/proc/${name}/cmdline`, 'latin1').includes('ControlMaster=yes') && isAlive(Number(name))) count++;
-    } catch {
-      // gone
-    }
-  }
-  return count;
+  return markedProcesses().filter((info) => info.cmdline.includes('ControlMaster=yes')).length;
 }
 
 describe('remote: transport failures, shared connections and limits', function () {
@@ -67,7 +56,7 @@ describe('remote: transport failures, shared connections and limits', function (
         );
         expect(await eventually(() => pids.length === 2, 10_000)).to.equal(true);
         // The listener and every session sshd it forked: the connection is gone, the command is not.
-        killDescendants(doomed.sshdPid);
+        killServerSide(doomed.sshdPid);
         const { error } = await run;
         expect(error).to.be.instanceOf(ConnectionError).and.include({ phase: 'lost', pid: pids[0] });
         expect((error as Error).message).to.contain('Lost the connection to rxproc-test-host');
@@ -153,38 +142,21 @@ describe('remote: transport failures, shared connections and limits', function (
   });
 });
 
-/** SIGKILL to `pid` and everything below it. */
-function killDescendants(pid: number): void {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch {
-      // gone
-    }
-  }
-  const all: number[] = [];
-  const visit = (p: number): void => {
-    all.push(p);
-    for (const child of children.get(p) ?? []) if (!/rxproc-wrap|sh -c|sleep/.test(readCmd(child))) visit(child);
+/** SIGKILL to an sshd and the session sshds below it, not to what they run (the helper and the command). */
+function killServerSide(sshdPid: number): void {
+  const children = new Map<number, ProcInfo[]>();
+  for (const info of livingProcesses()) children.set(info.ppid, [...(children.get(info.ppid) ?? []), info]);
+  const server: number[] = [];
+  const visit = (pid: number): void => {
+    server.push(pid);
+    for (const child of children.get(pid) ?? []) if (child.cmdline.startsWith('sshd')) visit(child.pid);
   };
-  visit(pid);
-  for (const p of all) {
+  visit(sshdPid);
+  for (const pid of server) {
     try {
-      process.kill(p, 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
       // gone
     }
-  }
-}
-
-function readCmd(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ');
-  } catch {
-    return '';
   }
 }

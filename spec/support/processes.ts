@@ -35,23 +35,27 @@ export function isAlive(pid: number): boolean {
   return info !== undefined && info.state !== 'Z';
 }
 
+/** A file of /proc/PID as text, or `undefined` when the process is gone (or the file is not readable). */
+export function readProcFile(pid: number, file: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Living processes other than the test process itself, those `keep` accepts (checked first: it is cheaper). */
+export function livingProcesses(keep: (pid: number) => boolean = () => true): ProcInfo[] {
+  return readdirSync('/proc')
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid !== process.pid && keep(pid))
+    .map(procInfo)
+    .filter((info): info is ProcInfo => info !== undefined && info.state !== 'Z');
+}
+
 /** Living processes carrying this run's marker, other than the test process itself. */
 export function markedProcesses(): ProcInfo[] {
-  const found: ProcInfo[] = [];
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    let environ: string;
-    try {
-      environ = readFileSync(`/proc/${name}/environ`, 'latin1');
-    } catch {
-      continue;
-    }
-    if (!environ.includes(`${MARKER_NAME}=${MARKER}`)) continue;
-    const info = procInfo(pid);
-    if (info !== undefined && info.state !== 'Z') found.push(info);
-  }
-  return found;
+  return livingProcesses((pid) => readProcFile(pid, 'environ')?.includes(`${MARKER_NAME}=${MARKER}`) === true);
 }
 
 /** Zombies whose parent is the test process: children Node failed to reap. */

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { closeConnections, type RemoteHost } from '../../src/index.js';
-import { eventually, MARKER_NAME, procInfo, type ProcInfo } from './processes.js';
+import { eventually, livingProcesses, MARKER_NAME, readProcFile, type ProcInfo } from './processes.js';
 
 const fixtures = resolve(__dirname, '../fixtures/sshd');
 
@@ -59,20 +58,8 @@ export function stopAllSshd(): void {
 
 /** Living processes of `uid` that are not sshd's own (the remote side of our processes). */
 export function remoteProcesses(uid: number): ProcInfo[] {
-  const found: ProcInfo[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let status: string;
-    try {
-      status = readFileSync(`/proc/${name}/status`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) !== uid) continue;
-    const info = procInfo(Number(name));
-    if (info !== undefined && info.state !== 'Z' && !info.cmdline.startsWith('sshd:')) found.push(info);
-  }
-  return found;
+  const ownedBy = (pid: number): boolean => Number(/^Uid:\s+(\d+)/m.exec(readProcFile(pid, 'status') ?? '')?.[1]) === uid;
+  return livingProcesses(ownedBy).filter((info) => !info.cmdline.startsWith('sshd:'));
 }
 
 /**

@@ -57,7 +57,7 @@ export class ProcessRun {
     const local = this.transport.prepare(this.startedAt);
     if (local instanceof Error) return this.fail(local);
     const child = spawnChild(local, this.startedAt);
-    if (child instanceof Error) return this.fail(this.spec.session === undefined ? child : this.transport.startFailure(child, this.startedAt));
+    if (child instanceof Error) return this.fail(this.transport.startFailure(child, this.startedAt));
     this.child = child;
     if (child.pid === undefined) {
       child.once('error', this.failToStart);

@@ -1,4 +1,5 @@
 import type { ProcessEvent, StderrEvent, StdoutEvent } from '../events.js';
+import { SpawnError } from '../errors/SpawnError.js';
 import { diagnoseSpawnFailure } from './diagnoseSpawnFailure.js';
 import type { ProcessSpec } from './spawnChild.js';
 
@@ -27,7 +28,7 @@ export interface RunTransport {
   end(local: RunEnd, timedOut: boolean, durationMs: number): RunEnd | Error;
   /** The tail of stderr for a `ProcessExitError`, when the transport keeps it (else the pipe's is used). */
   stderrTail(): string | undefined;
-  /** The local child could not be started: the error to report. */
+  /** The local child could not be started (`error` as Node gave it, or the `SpawnError` already made of it): the error to report. */
   startFailure(error: unknown, startedAt: number): Error;
   /** The local child is gone, or never came: give back what the run held. Idempotent. */
   release(): void;
@@ -61,6 +62,7 @@ export class LocalTransport implements RunTransport {
   }
 
   startFailure(error: unknown, startedAt: number): Error {
+    if (error instanceof SpawnError) return error;
     const { command, args, options } = this.spec;
     return diagnoseSpawnFailure(error, { command, args, cwd: options.cwd, startedAt });
   }

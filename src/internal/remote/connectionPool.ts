@@ -43,7 +43,16 @@ function forget(pool: HostPool): void {
 export function requestSlots(host: ResolvedHost, request: SlotRequest): () => void {
   let pool = pools.get(host.poolKey);
   if (pool === undefined) pools.set(host.poolKey, (pool = host.multiplex ? new SharedPool(host, owner) : new DirectPool(host, owner)));
-  return pool.acquire(request);
+  const withdraw = pool.acquire(request);
+  // A request refused at once, or withdrawn, may leave nothing in the pool: it is not kept for ever.
+  const forgetIfEmpty = (): void => {
+    if (pool.empty && pools.get(host.poolKey) === pool) forget(pool);
+  };
+  forgetIfEmpty();
+  return () => {
+    withdraw();
+    forgetIfEmpty();
+  };
 }
 
 /** Closes every shared connection; see `closeConnections`. */

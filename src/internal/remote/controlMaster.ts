@@ -25,7 +25,7 @@ export class ControlMaster {
   /** `closing`: being stopped; it takes no new session but still counts as a connection. */
   state: 'starting' | 'ready' | 'closing' | 'closed' = 'starting';
   /** Why it closed before it was ready. */
-  failure: string | undefined;
+  private failure: string | undefined;
   private wasReady = false;
   private spawnFailure: string | undefined;
   private closeGrace: NodeJS.Timeout | undefined;
@@ -54,11 +54,6 @@ export class ControlMaster {
     return this.state === 'starting' || this.state === 'ready';
   }
 
-  /** What ssh printed, for a `ConnectionError`. */
-  get message(): string {
-    return this.stderr.toString();
-  }
-
   start(): void {
     let child: ChildProcess;
     try {
@@ -66,12 +61,12 @@ export class ControlMaster {
     } catch (error) {
       // Later, not now: the pool is still handing out places on this master.
       this.spawnFailure = `could not run ${this.host.sshPath}: ${(error as Error).message}`;
-      return queueMicrotask(() => this.closed(undefined));
+      return queueMicrotask(() => this.closed());
     }
     this.child = child;
     child.on('error', (error) => {
       this.spawnFailure ??= `could not run ${this.host.sshPath}: ${error.message}`;
-      this.closed(undefined);
+      this.closed();
     });
     child.stderr?.on('data', (data: Buffer) => this.stderr.push(data));
     if (child.pid === undefined) return;
@@ -80,12 +75,12 @@ export class ControlMaster {
       release(tree.pid);
       this.settle('process');
       // Normally 'close' came already; a process outside the group holding stderr must not stall it.
-      this.closeGrace = setTimeout(() => this.closed(undefined), 500);
+      this.closeGrace = setTimeout(() => this.closed(), 500);
     });
     track(this.tree, true);
     guard(child.pid, KILL_TIMEOUT_MS);
     // 'close', not 'exit': a master that failed to start has its whole message read by then.
-    child.once('close', () => this.closed(undefined));
+    child.once('close', () => this.closed());
     this.deadline = performance.now() + this.host.connectTimeout + 5000;
     this.poll = setInterval(this.check, POLL_MS);
   }
@@ -94,7 +89,7 @@ export class ControlMaster {
   close(): Promise<void> {
     if (this.usable) this.state = 'closing';
     // No process (its spawn failed): after the pending 'error' event, which says why.
-    if (this.tree === undefined) setImmediate(() => this.closed(undefined));
+    if (this.tree === undefined) setImmediate(() => this.closed());
     // Whoever awaits the close must not see the host exit first (an idle master does not hold it).
     this.child?.ref();
     this.tree?.terminate();
@@ -123,15 +118,15 @@ export class ControlMaster {
     }
   };
 
-  private closed(fallback: string | undefined): void {
+  private closed(): void {
     clearTimeout(this.closeGrace);
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearInterval(this.poll);
     this.tree?.terminate();
     if (this.tree === undefined) this.settle('process');
-    const said = this.message.trim();
-    if (!this.wasReady) this.failure = this.spawnFailure ?? (said !== '' ? said : fallback ?? this.failure ?? 'ssh ended before the connection was ready');
+    const said = this.stderr.toString().trim();
+    if (!this.wasReady) this.failure = this.spawnFailure ?? (said !== '' ? said : this.failure ?? 'ssh ended before the connection was ready');
     this.onClosed(this, this.failure);
     this.settle('pool');
   }
