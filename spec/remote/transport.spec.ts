@@ -7,7 +7,7 @@ import { defer, lastValueFrom, map, mergeMap, range, toArray, type Observable } 
 import { closeConnections, collectOutput, ConnectionError, ProcessExitError, retryOnExit, spawn$, type ProcessEvent, type RemoteHost } from '../../src/index.js';
 import { outcome, output } from '../support/outcome.js';
 import { eventually, isAlive, livingProcesses, markedProcesses, type ProcInfo } from '../support/processes.js';
-import { startSshd, stopSshd, useSshd, type TestSshd } from '../support/sshd.js';
+import { newSshdDir, startSshd, stopSshd, useSshd, type TestSshd } from '../support/sshd.js';
 
 /** This run's local ssh processes that are shared connections (ControlMasters). */
 function masters(): number {
@@ -34,13 +34,16 @@ describe('remote: transport failures, shared connections and limits', function (
   });
 
   describe('a server that goes away mid-run', () => {
-    const dir = '/tmp/rxproc-sshd-doomed';
+    let dir: string | undefined;
     let doomed: TestSshd;
     before(function () {
       this.timeout(60_000);
+      dir = newSshdDir('doomed-');
       doomed = startSshd(dir);
     });
-    after(() => stopSshd(dir));
+    after(() => {
+      if (dir !== undefined) stopSshd(dir);
+    });
 
     for (const multiplex of [true, false]) {
       it(`fails with ConnectionError (phase lost), and the remote helper stops the tree (multiplex: ${multiplex})`, async () => {

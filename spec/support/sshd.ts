@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { closeConnections, type RemoteHost } from '../../src/index.js';
 import { eventually, livingProcesses, MARKER_NAME, readProcFile, type ProcInfo } from './processes.js';
 
@@ -18,17 +20,41 @@ export interface TestSshd {
 
 const running = new Map<string, TestSshd>();
 
+/** This run's own state folder, made on first use (one sshd per mocha process, for all its remote specs). */
+let runDir: string | undefined;
+
 /**
- * Starts (or finds running) the test sshd in `dir`: spec/fixtures/sshd/setup.sh installs openssh-server
- * when it is missing (apt-get), creates the non-root user rxproc-test, keys and configs, and starts sshd
- * on a free port. Needs root. The server must not carry the spec marker: it outlives single tests.
+ * A fresh state folder for a test sshd of this run, `rxproc-sshd-<pid>-<label>XXXXXX` under the temp
+ * folder: nothing of another run (folder, port, client key) is shared, so two runs on one machine do not
+ * break each other.
  */
-export function startSshd(dir = '/tmp/rxproc-sshd'): TestSshd {
-  const known = running.get(dir);
-  if (known !== undefined) return known;
+export function newSshdDir(label = ''): string {
+  return mkdtempSync(join(tmpdir(), `rxproc-sshd-${process.pid}-${label}`));
+}
+
+function scriptEnv(dir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, RXPROC_SSHD_DIR: dir };
   delete env[MARKER_NAME];
-  const text = execFileSync('sh', [resolve(fixtures, 'setup.sh')], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return env;
+}
+
+/**
+ * Starts (or finds running) the test sshd in `dir`, by default this run's own folder (see newSshdDir):
+ * spec/fixtures/sshd/setup.sh installs openssh-server when it is missing (apt-get), creates the non-root
+ * user rxproc-test, keys and configs, and starts sshd on a free port. Needs root. The server must not
+ * carry the spec marker: it outlives single tests.
+ */
+export function startSshd(dir = (runDir ??= newSshdDir())): TestSshd {
+  const known = running.get(dir);
+  if (known !== undefined) return known;
+  let text: string;
+  try {
+    text = execFileSync('sh', [resolve(fixtures, 'setup.sh')], { env: scriptEnv(dir), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  } catch (error) {
+    teardown(dir); // what a failed setup left: its folder, its key line
+    if (dir === runDir) runDir = undefined;
+    throw error;
+  }
   const values = Object.fromEntries(text.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
   const user = values.SSH_USER!;
   const sshd: TestSshd = {
@@ -39,16 +65,26 @@ export function startSshd(dir = '/tmp/rxproc-sshd'): TestSshd {
     sshdPid: Number(values.SSHD_PID),
     dir,
   };
+  if (running.size === 0) process.once('exit', stopAllSshd); // a run that ends without the last hook
   running.set(dir, sshd);
   return sshd;
 }
 
-/** Stops a test sshd, its sessions and everything the test user runs. */
-export function stopSshd(dir = '/tmp/rxproc-sshd'): void {
-  const env: NodeJS.ProcessEnv = { ...process.env, RXPROC_SSHD_DIR: dir };
-  delete env[MARKER_NAME];
-  execFileSync('sh', [resolve(fixtures, 'teardown.sh')], { env, stdio: 'ignore' });
+function teardown(dir: string): void {
+  execFileSync('sh', [resolve(fixtures, 'teardown.sh')], { env: scriptEnv(dir), stdio: 'ignore' });
+}
+
+/**
+ * Stops the test sshd in `dir` (by default this run's own) and what it started: its sessions, their
+ * processes (also those that escaped them), leftover masters of its folder; removes its client key from
+ * the test user's authorized_keys, and its folder. Other runs' servers and processes are left alone.
+ */
+export function stopSshd(dir = runDir): void {
+  if (dir === undefined) return;
+  teardown(dir);
   running.delete(dir);
+  if (dir === runDir) runDir = undefined;
+  if (running.size === 0) process.removeListener('exit', stopAllSshd);
 }
 
 /** Stops every test sshd this run started (the suite's last hook). */
@@ -56,16 +92,31 @@ export function stopAllSshd(): void {
   for (const dir of [...running.keys()]) stopSshd(dir);
 }
 
-/** Living processes of `uid` that are not sshd's own (the remote side of our processes). */
-export function remoteProcesses(uid: number): ProcInfo[] {
-  const ownedBy = (pid: number): boolean => Number(/^Uid:\s+(\d+)/m.exec(readProcFile(pid, 'status') ?? '')?.[1]) === uid;
-  return livingProcesses(ownedBy).filter((info) => !info.cmdline.startsWith('sshd:'));
+/**
+ * The port of the sshd whose session a process belongs to: sshd gives each session's processes
+ * SSH_CONNECTION="<client> <client port> <server address> <server port>", and they inherit it.
+ */
+function sessionPort(pid: number): number | undefined {
+  const match = /(?:^|\0)SSH_CONNECTION=\S+ \d+ 127\.0\.0\.1 (\d+)(?:\0|$)/.exec(readProcFile(pid, 'environ') ?? '');
+  return match === null ? undefined : Number(match[1]);
 }
 
 /**
- * For a describe block of remote specs: the sshd, started before its first test (or the block is
+ * Living processes of `uid` that belong to a session of this run's test sshds (the remote side of our
+ * processes, also those that escaped their session), not sshd's own. Another run's are not counted.
+ */
+export function remoteProcesses(uid: number): ProcInfo[] {
+  const ports = new Set([...running.values()].map((sshd) => sshd.port));
+  const ownedBy = (pid: number): boolean => Number(/^Uid:\s+(\d+)/m.exec(readProcFile(pid, 'status') ?? '')?.[1]) === uid;
+  const ours = (pid: number): boolean => ownedBy(pid) && ports.has(sessionPort(pid) ?? -1);
+  return livingProcesses(ours).filter((info) => !info.cmdline.startsWith('sshd:'));
+}
+
+/**
+ * For a describe block of remote specs: this run's sshd, started before its first test (or the block is
  * refused unless RXPROC_SKIP_REMOTE=1 says to skip it), and after each test the shared connections closed
- * and no remote process left (what rxproc's helper leaves behind is not seen by the spec marker).
+ * and no remote process of this run left (what rxproc's helper leaves behind is not seen by the spec
+ * marker; see remoteProcesses).
  */
 export function useSshd(): () => TestSshd {
   let sshd: TestSshd | undefined;
