@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { from, lastValueFrom } from 'rxjs';
@@ -95,6 +95,47 @@ describe('remote: events, exit and output over ssh', function () {
     expect(cwd.events).to.deep.equal([]);
     expect((cwd.error as SpawnError).message).to.contain('working directory').and.contain('rxproc-test-host');
   });
+
+  for (const wrapper of ['perl', 'sh'] as const) {
+    it(`fails like a local spawn for what cannot be executed: no spawn event, SpawnError EACCES or ENOENT (${wrapper} helper)`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'rxproc-remote-noexec-'));
+      try {
+        chmodSync(dir, 0o755); // the remote user is not root
+        writeFileSync(join(dir, 'not-executable.sh'), '#!/bin/sh\necho ran\n', { mode: 0o644 });
+        mkdirSync(join(dir, 'bin'), { mode: 0o755 });
+        mkdirSync(join(dir, 'bin', 'a-directory'), { mode: 0o755 });
+        const path = `${dir}:${dir}/bin:/usr/local/bin:/usr/bin:/bin`;
+        const cases: Array<[string, string, Partial<{ cwd: string; env: Record<string, string> }>]> = [
+          ['./not-executable.sh', 'EACCES', { cwd: dir }],
+          [join(dir, 'not-executable.sh'), 'EACCES', {}],
+          ['/tmp', 'EACCES', {}],
+          [join(dir, 'bin'), 'EACCES', {}],
+          ['not-executable.sh', 'EACCES', { env: { PATH: path } }],
+          ['a-directory', 'EACCES', { env: { PATH: path } }],
+          [join(dir, 'missing'), 'ENOENT', {}],
+          ['no-such-command-rx', 'ENOENT', { env: { PATH: path } }],
+        ];
+        for (const [command, code, options] of cases) {
+          const { events, error } = await outcome(spawn$(command, [], { host: host({ wrapper }), ...options }));
+          expect(events, command).to.deep.equal([]);
+          expect(error, command).to.be.instanceOf(SpawnError).and.include({ code, host: 'rxproc-test-host' });
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  for (const wrapper of ['perl', 'sh'] as const) {
+    it(`emits stderr written at once after spawn, never losing it (${wrapper} helper)`, async () => {
+      for (let run = 0; run < 20; run++) {
+        const { events, error } = await outcome(spawn$('sh', ['-c', 'echo err >&2'], { host: host({ wrapper }) }));
+        expect(error).to.equal(undefined);
+        expect(events.map((event) => event.type)).to.deep.equal(['spawn', 'stderr', 'exit']);
+        expect(output(events, 'stderr')).to.equal('err\n');
+      }
+    });
+  }
 
   it('refuses what cannot be sent with a SpawnError: a NUL byte, a command longer than 128 KiB', async () => {
     const nul = await outcome(spawn$('echo', ['a\0b'], { host: host() }));

@@ -45,6 +45,59 @@ describe('internal/remote/markerParser', () => {
     expect(seen.join('')).to.equal(`line\nx\x1e${NONCE.slice(0, 5)}zz`);
   });
 
+  it('passes data after a hold marker on only after the next marker, and at the end if none comes', () => {
+    const seen: string[] = [];
+    const parser = new MarkerParser(NONCE, (chunk) => seen.push(chunk.toString('latin1')), (m) => seen.push(`<${m.join(' ')}>`));
+    parser.push(Buffer.concat([Buffer.from('noise'), marker('hold'), Buffer.from('early ')]));
+    parser.push(Buffer.from('err'));
+    expect(seen).to.deep.equal(['noise']);
+    parser.push(Buffer.concat([marker('spawn 12 perl'), Buffer.from('late')]));
+    expect(seen).to.deep.equal(['noise', '<spawn 12 perl>', 'early err', 'late']);
+    const unended: string[] = [];
+    const cut = new MarkerParser(NONCE, (chunk) => unended.push(chunk.toString('latin1')), () => undefined);
+    cut.push(Buffer.concat([marker('hold'), Buffer.from('x'), Buffer.from(`\x1e${NONCE}`, 'latin1')]));
+    cut.end();
+    expect(unended.join('')).to.equal(`x\x1e${NONCE}`);
+  });
+
+  it('property: with hold markers, the data and markers come in the order the helper means', () => {
+    type Piece = { data: Buffer; marker: Marker | undefined };
+    const piece = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 20 }).map((bytes): Piece => ({ data: Buffer.from(bytes.map((b) => (b === 0x1e ? 0 : b))), marker: undefined })),
+      fc.constantFrom('hold', 'spawn 1 perl', 'exit 3', 'error exec EACCES').map((words): Piece => ({ data: marker(words), marker: words.split(' ') })),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 8 }), (pieces, cuts) => {
+        // What should come out: data and markers, with held data moved behind the next marker.
+        const expected: (string | Marker)[] = [];
+        let held: string | undefined;
+        for (const p of pieces) {
+          if (p.marker === undefined && held === undefined) expected.push(p.data.toString('latin1'));
+          else if (p.marker === undefined) held += p.data.toString('latin1');
+          else if (p.marker[0] === 'hold') held ??= '';
+          else {
+            expected.push(p.marker);
+            if (held) expected.push(held);
+            held = undefined;
+          }
+        }
+        if (held) expected.push(held);
+        const seen: (string | Marker)[] = [];
+        const parser = new MarkerParser(NONCE, (chunk) => seen.push(chunk.toString('latin1')), (m) => seen.push(m));
+        for (const chunk of split(Buffer.concat(pieces.map((p) => p.data)), cuts)) parser.push(chunk);
+        parser.end();
+        const merge = (list: (string | Marker)[]) =>
+          list.reduce<(string | Marker)[]>((out, item) => {
+            if (typeof item === 'string' && typeof out.at(-1) === 'string') out[out.length - 1] += item;
+            else out.push(item);
+            return out;
+          }, []);
+        expect(merge(seen)).to.deep.equal(merge(expected));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('property: any cut of a stream of data, markers and look-alikes gives the data and the markers back', () => {
     const piece = fc.oneof(
       fc.uint8Array({ maxLength: 40 }).map((bytes) => ({ data: Buffer.from(bytes), marker: undefined as Marker | undefined })),

@@ -2,7 +2,7 @@
 # argv: SIGNAL GRACE_MS DRAIN_MS NONCE -- COMMAND [ARG...]
 # stdin/stdout/stderr are the ssh session's; the command inherits them as they are (no relay, no copy).
 # On stderr it writes markers, each exactly "\x1e" NONCE " " WORDS "\n" (one write, < PIPE_BUF):
-#   spawn PID WRAPPER | exit CODE | signal SIGNAME | error exec ERRNO   (see NOTES.md for the grammar)
+#   hold | spawn PID WRAPPER | exit CODE | signal SIGNAME | error exec ERRNO   (docs/remote.md has the grammar)
 # Start-up cost matters (it is paid by every run): no module is loaded up front. Where the session's
 # stdout and stderr are pipes (Linux, with OpenSSH's USE_PIPES), the built-in select() watches them;
 # elsewhere IO's poll() does. POSIX, Config, Errno and Time::HiRes load only when needed.
@@ -17,7 +17,8 @@ my $WNOHANG = $^O =~ /^(linux|darwin|freebsd|openbsd|netbsd|dragonfly|midnightbs
 sub mark { my $m = "\x1e$n @_\n"; syswrite STDERR, $m }
 sub now { require Time::HiRes; Time::HiRes::time() * 1000 }
 sub nap { select undef, undef, undef, $_[0] }
-sub errname { require Errno; local $! = shift; for (keys %!) { return $_ if $!{$_} } 'EUNKNOWN' }
+# Not %!: naming it anywhere in the source loads Errno (and Exporter) at compile time, on every run.
+sub errname { my $e = shift; require Errno; for (sort @Errno::EXPORT_OK) { my $f = Errno->can($_); return $_ if $f && $f->() == $e } 'EUNKNOWN' }
 sub signame {
   require Config;
   my @names = split ' ', $Config::Config{sig_name};
@@ -28,46 +29,45 @@ sub signame {
 $sig =~ s/^SIG//;
 die "rxproc-wrap: no command\n" unless @ARGV;
 
-# Resolve the program as execvp would, before announcing the spawn: "not found" is an error, not a run.
-my $path = $ARGV[0];
-if ($path !~ m{/}) {
-  ($path) = grep { -f $_ && -x _ } map { ($_ eq '' ? '.' : $_) . "/$ARGV[0]" } split /:/, (defined $ENV{PATH} ? $ENV{PATH} : '/usr/bin:/bin'), -1;
-  if (!defined $path) { mark('error exec ENOENT'); exit 127 }
-}
-
-# Perl marks every new fd above 2 close-on-exec: both pipes vanish in the command.
-pipe(my $gor, my $gow) or die "pipe: $!";    # go: the child waits for EOF, so "spawn" precedes its output
-pipe(my $str, my $stw) or die "pipe: $!";    # status: EOF = exec succeeded, 4 bytes = its errno
+# The command runs in a child of its own (a new process group), with the argv[0] it was given; its PATH
+# search is execvp's (EACCES when only a non-executable or a directory matched). "spawn" is reported once
+# its exec has succeeded, never before: the status pipe's write end is close-on-exec (as every fd above $^F
+# is in Perl), so EOF there means the command runs, and 4 bytes are the errno of an exec that failed.
+# By then the command may have written to stderr: "hold" tells rxproc to pass that on after the report.
+pipe(my $str, my $stw) or die "pipe: $!";
+mark('hold');
 my $pid = fork;
 if (!defined $pid) { mark('error fork ' . errname($! + 0)); exit 126 }
 if ($pid == 0) {
-  close $gow; close $str;
+  close $str;
   setpgrp(0, 0);
   $SIG{$_} = 'DEFAULT' for qw(PIPE INT QUIT TERM HUP CHLD TSTP TTIN TTOU USR1 USR2 ALRM);
-  my $b; sysread $gor, $b, 1;
-  exec { $path } @ARGV;
+  exec { $ARGV[0] } @ARGV;
   syswrite $stw, pack('N', $! + 0);
   exit 126;
 }
-close $gor; close $stw;
-setpgrp($pid, $pid);
+close $stw;
+setpgrp($pid, $pid);    # the child did it already; this fails harmlessly once it has exec'd
 $SIG{PIPE} = 'IGNORE';    # a vanished reader must not kill us before we kill the group
 pipe(my $sr, my $sw) or die "pipe: $!";    # self-pipe: signals wake the poll below
 my $gone = 0;
 $SIG{CHLD} = sub { syswrite $sw, 'c' };
 $SIG{$_} = sub { $gone = 1; syswrite $sw, 'g' } for qw(HUP TERM INT);
 
-mark("spawn $pid perl");
-close $gow;
 my $st = '';
-sysread $str, $st, 4;
+while (length($st) < 4) {
+  my $got = sysread $str, $st, 4 - length($st), length($st);
+  next if !defined $got && errname($! + 0) eq 'EINTR';    # a signal came first: read again
+  last unless $got;
+}
 close $str;
 if (length($st) == 4) {
-  my $e = unpack 'N', $st;
+  my $e = errname(unpack 'N', $st);
   waitpid $pid, 0;
-  mark('error exec ' . errname($e));
-  exit(errname($e) eq 'ENOENT' ? 127 : 126);
+  mark("error exec $e");
+  exit($e eq 'ENOENT' ? 127 : 126);
 }
+mark("spawn $pid perl");
 
 my ($status, $exited_at);
 sub reap {

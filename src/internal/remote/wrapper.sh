@@ -2,8 +2,9 @@
 # Needs: setsid (util-linux or busybox), kill, sleep (fractional: GNU/busybox; else whole seconds).
 # Optional: GNU tail >= 8.28 (notices a stdout without reader: the ControlMaster case, see NOTES.md).
 # Run as: sh -c "$WRAPPER" rxproc-wrap SIGNAL GRACE_MS DRAIN_MS NONCE -- COMMAND [ARG...]
-# Same markers as wrapper.pl. Differences (see NOTES.md): an exit code 129..192 is reported as a signal;
-# exec errors after the spawn marker show as exit 126/127 (setsid's message on stderr).
+# Same markers as wrapper.pl but "hold" (not needed: "spawn" precedes the exec). Differences: an exit code
+# 129..192 is reported as a signal; the command's argv[0] is the path found; an exec that fails although
+# the file looked runnable (a noexec mount, a missing #! interpreter) shows as exit 126/127 after "spawn".
 # _rxp_ names: the command inherits this shell's exported variables, which may have any other name.
 _rxp_s=${1#SIG}; _rxp_g=$2; _rxp_d=$3; _rxp_n=$4; shift 4
 [ "${1-}" = -- ] && shift
@@ -11,7 +12,24 @@ _rxp_pp=$PPID
 m() { printf '\036%s %s\n' "$_rxp_n" "$*" >&2; }
 nap() { sleep "$1" </dev/null >/dev/null 2>&1 || sleep 1 </dev/null >/dev/null 2>&1; }
 command -v setsid >/dev/null 2>&1 || { m error wrapper NOSETSID; exit 126; }
-command -v -- "$1" >/dev/null 2>&1 || { m error exec ENOENT; exit 127; }
+# Resolve the command as execvp would, before the spawn report, and run only the file found: what cannot
+# be run is an error (EACCES: a directory or a file without x; ENOENT: nothing there), not a run. A name
+# without a slash: the first executable regular file on PATH, EACCES if only other matches were found.
+_rxp_x= _rxp_e=ENOENT _rxp_p=
+case $1 in
+'') ;;
+*/*) [ -e "$1" ] && { _rxp_e=EACCES; [ -f "$1" ] && [ -x "$1" ] && _rxp_x=$1; } ;;
+*) _rxp_p=${PATH-/bin:/usr/bin}: ;;
+esac
+while [ -z "$_rxp_x" ] && [ -n "$_rxp_p" ]; do
+  _rxp_f=${_rxp_p%%:*}; _rxp_p=${_rxp_p#*:}
+  _rxp_f=${_rxp_f:-.}/$1
+  [ -e "$_rxp_f" ] || continue
+  _rxp_e=EACCES
+  [ -f "$_rxp_f" ] && [ -x "$_rxp_f" ] && _rxp_x=$_rxp_f
+done
+[ -n "$_rxp_x" ] || { m error exec "$_rxp_e"; [ "$_rxp_e" = EACCES ] && exit 126; exit 127; }
+shift; set -- "$_rxp_x" "$@"
 # Shared with watcher 1 (a separate sh), hence a string. live_group PGID: a member that is not a zombie
 # (kill -0 counts zombies, and an init that does not reap leaves orphans as zombies for ever).
 # kill_group PGID: signal; a timer subshell sends SIGKILL after $g ms unless the group is gone first.
