@@ -2,6 +2,7 @@ import { SpawnError } from '../errors/SpawnError.js';
 import type { ProcessEvent, RestartEvent } from '../events.js';
 import { ProcessExitError } from '../errors/ProcessExitError.js';
 import { FlowGate, withFlowGate } from '../internal/flowGate.js';
+import { afterIo, ioTimeout } from '../internal/ioTimeout.js';
 import { liveProcessCount } from '../internal/registry.js';
 import { LineSplitter } from '../internal/lineSplitter.js';
 import { killAllNow } from '../internal/registry.js';
@@ -114,7 +115,7 @@ export class Supervisor {
         }
         else if (event.type === 'exit') {
           flush();
-          clearTimeout(task.readyTimer);
+          task.readyTimer?.();
           task.exitCode = event.exitCode;
           task.signal = event.signal;
           task.exitSeen = true;
@@ -143,8 +144,9 @@ export class Supervisor {
     this.reporter.event(task.name, 'spawn', { pid }, `started (pid ${pid})`);
     const ready = task.config.ready;
     if (task.isReady || ready === undefined) return this.markReady(task);
-    clearTimeout(task.readyTimer);
-    if (typeof ready === 'object' && 'delay' in ready) task.readyTimer = setTimeout(() => this.markReady(task), ready.delay);
+    task.readyTimer?.();
+    // Confirmed after a poll: a task whose exit had already happened when the delay ran out is not ready.
+    if (typeof ready === 'object' && 'delay' in ready) task.readyTimer = ioTimeout(ready.delay, () => this.markReady(task));
   }
 
   private onLine(task: TaskState, stream: 'stdout' | 'stderr', line: string): void {
@@ -155,13 +157,13 @@ export class Supervisor {
   private markReady(task: TaskState): void {
     if (task.isReady) return;
     task.isReady = true;
-    clearTimeout(task.readyTimer);
+    task.readyTimer?.();
     if (task.config.ready !== undefined) this.reporter.event(task.name, 'ready', { pid: task.pid }, 'is ready');
     this.startWhatCan();
   }
 
   private ended(task: TaskState, status: 'completed' | 'failed', error?: unknown): void {
-    clearTimeout(task.readyTimer);
+    task.readyTimer?.();
     task.endedAt = performance.now();
     task.status = status;
     if (status === 'completed') this.markReady(task);
@@ -207,7 +209,14 @@ export class Supervisor {
         // of the tasks still running are left.
         const remaining = (): number => this.tasks.filter(live).reduce((n, t) => n + 1 + (t.config.pipe?.length ?? 0), 0);
         const deadline = Date.now() + Math.max(...stopping.map((t) => t.config.killTimeout ?? 5000), 0) + 1000;
-        while (liveProcessCount() > remaining() && Date.now() < deadline) await sleep(20);
+        while (liveProcessCount() > remaining()) {
+          // Past the deadline, exits already waiting in the poll are seen before the wave is given up on.
+          if (Date.now() >= deadline) {
+            await afterIo();
+            break;
+          }
+          await sleep(20);
+        }
       }
       this.reporter.summary(this.tasks.map(resultOf), code);
       this.resolveRun(code);
@@ -220,7 +229,7 @@ export class Supervisor {
     task.status = 'stopped';
     task.endedAt = performance.now();
     task.subscription?.unsubscribe();
-    clearTimeout(task.readyTimer);
+    task.readyTimer?.();
     this.reporter.event(task.name, 'stop', { pid: task.pid }, 'stopping');
   }
 

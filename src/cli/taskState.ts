@@ -1,3 +1,4 @@
+import type { CancelTimeout } from '../internal/ioTimeout.js';
 import type { Subscription } from 'rxjs';
 import type { TaskResult } from './reporter.js';
 import type { TaskConfig } from './schema.js';
@@ -21,7 +22,8 @@ export interface TaskState {
   /** The current run's exit was seen (the result stands even if rxproc stops the task afterwards). */
   exitSeen?: boolean;
   subscription?: Subscription;
-  readyTimer?: NodeJS.Timeout;
+  /** Cancels the `ready: { delay }` timer. */
+  readyTimer?: CancelTimeout;
   /** The `ready` regex, compiled. */
   readyPattern?: RegExp;
 }

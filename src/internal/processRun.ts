@@ -7,6 +7,7 @@ import { ChildOutput } from './childOutput.js';
 import { exitFailure } from './exitFailure.js';
 import { currentFlowGate } from './flowGate.js';
 import { hasEnded } from './groupMembers.js';
+import { IdleDrain } from './idleDrain.js';
 import { ProcessTree } from './processTree.js';
 import { track, untrack } from './registry.js';
 import { RemoteLink } from './remote/remoteLink.js';
@@ -35,7 +36,8 @@ export class ProcessRun {
   private exited = false;
   private ended = false;
   private timedOut = false;
-  private drainTimer: NodeJS.Timeout | undefined;
+  /** After the exit: the wait for the end of the output, bounded by its idleness. */
+  private drain: IdleDrain | undefined;
   private controls: RunControls | undefined;
   private output: ChildOutput | undefined;
   /** Backpressure from whoever consumes this process's stdout, captured at subscription. */
@@ -74,7 +76,10 @@ export class ProcessRun {
     const done = (): void => {
       if (this.exited) this.finish();
     };
-    this.output = new ChildOutput(child, this.spec.handOverStdout === true, this.gate, (event) => this.transport.output(event), done);
+    this.output = new ChildOutput(child, this.spec.handOverStdout === true, this.gate, (event) => {
+      this.drain?.activity();
+      this.transport.output(event);
+    }, done);
     this.output.watch();
     this.controls = new RunControls(child, local, { fail: this.fail, signal: this.sendSignal, timeout: this.onTimeout });
     this.controls.start(() => this.ended);
@@ -95,9 +100,11 @@ export class ProcessRun {
     this.exit = { pid: this.tree!.pid, exitCode, signal };
     this.controls?.exited();
     if (this.output === undefined || this.output.closed) return this.finish();
-    // Descendants may hold the pipes open long after the child exited: bound the wait for EOF.
-    const { drainTimeout } = this.spec.options;
-    if (Number.isFinite(drainTimeout)) this.drainTimer = setTimeout(this.finish, drainTimeout);
+    // What the child wrote is in the pipes and is read first; descendants may hold them open long after
+    // the exit: the wait for EOF ends after drainTimeout of silence.
+    const heldBack = (): boolean => this.spec.handOverStdout !== true && this.gate?.isPaused === true;
+    this.drain = new IdleDrain(this.spec.options.drainTimeout, heldBack, this.finish);
+    this.drain.start();
   };
 
   /** The exit was seen and the output read (or the drain wait ran out): report it, then succeed or fail. */
@@ -121,6 +128,7 @@ export class ProcessRun {
     else this.subscriber.error(failure);
   };
 
+  /** The `timeout` ran out before the exit (confirmed after a poll: an exit already waiting was seen first). */
   private readonly onTimeout = (): void => {
     this.timedOut = true;
     this.tree!.terminate();
@@ -155,7 +163,7 @@ export class ProcessRun {
   private teardown(): void {
     if (this.ended) return;
     this.ended = true;
-    clearTimeout(this.drainTimer);
+    this.drain?.stop();
     const child = this.child;
     if (child !== undefined) {
       child.removeListener('exit', this.onExit);

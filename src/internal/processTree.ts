@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { groupHasLiveMember } from './groupMembers.js';
+import { ioTimeout, type CancelTimeout } from './ioTimeout.js';
 
 /** How a tree is stopped: the first signal, then SIGKILL after `killTimeout` ms if anything is still alive. */
 export interface KillConfig {
@@ -23,7 +24,7 @@ export class ProcessTree {
   /** The child's exit has been seen (Node reaped it). */
   exited = false;
   private terminating = false;
-  private escalation: NodeJS.Timeout | undefined;
+  private escalation: CancelTimeout | undefined;
   private poll: NodeJS.Timeout | undefined;
   private settled = false;
 
@@ -77,7 +78,8 @@ export class ProcessTree {
     if (killTimeout === 0) this.escalate();
     else if (Number.isFinite(killTimeout)) {
       // Unref'd: a dying tree must not keep the host alive; the host's exit hook covers what is left.
-      this.escalation = setTimeout(() => this.escalate(), killTimeout).unref();
+      // Confirmed after a poll: an exit already waiting there is seen before SIGKILL is decided.
+      this.escalation = ioTimeout(killTimeout, () => this.escalate(), true);
     }
     if (this.exited) this.watchGroup(POLL_FIRST_MS);
   }
@@ -109,7 +111,7 @@ export class ProcessTree {
   private settle(): void {
     if (this.settled) return;
     this.settled = true;
-    clearTimeout(this.escalation);
+    this.escalation?.();
     clearTimeout(this.poll);
     this.escalation = this.poll = undefined;
     this.onSettled(this);

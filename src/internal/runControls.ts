@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Subscription } from 'rxjs';
+import { ioTimeout, type CancelTimeout } from './ioTimeout.js';
 import { feedStdin } from './feedStdin.js';
 import { safely } from './reportError.js';
 import type { ProcessSpec } from './spawnChild.js';
@@ -19,7 +20,7 @@ export interface RunControlActions {
 export class RunControls {
   private stopStdin: (() => void) | undefined;
   private signalsSubscription: Subscription | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: CancelTimeout | undefined;
 
   constructor(
     private readonly child: ChildProcess,
@@ -39,12 +40,16 @@ export class RunControls {
       if (isEnded()) subscription.unsubscribe();
       else this.signalsSubscription = subscription;
     }
-    if (timeout !== undefined && Number.isFinite(timeout) && !isEnded()) this.timer = setTimeout(this.actions.timeout, timeout);
+    if (timeout !== undefined && Number.isFinite(timeout) && !isEnded()) {
+      // Confirmed after a poll: a child that exited before the deadline is never a timeout, however late
+      // the loop sees its exit (seeing it cancels the timer).
+      this.cancelTimer = ioTimeout(timeout, this.actions.timeout);
+    }
   }
 
   /** The child exited: nothing can be signalled or timed out any more. */
   exited(): void {
-    clearTimeout(this.timer);
+    this.cancelTimer?.();
     safely(() => this.signalsSubscription?.unsubscribe());
   }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { ioTimeout, type CancelTimeout } from '../ioTimeout.js';
 import { ProcessTree } from '../processTree.js';
 import { track, untrack } from '../registry.js';
 import { TailBuffer } from '../tailBuffer.js';
@@ -28,7 +29,7 @@ export class ControlMaster {
   private failure: string | undefined;
   private wasReady = false;
   private spawnFailure: string | undefined;
-  private closeGrace: NodeJS.Timeout | undefined;
+  private closeGrace: CancelTimeout | undefined;
   private child: ChildProcess | undefined;
   private tree: ProcessTree | undefined;
   private poll: NodeJS.Timeout | undefined;
@@ -75,7 +76,8 @@ export class ControlMaster {
       release(tree.pid);
       this.settle('process');
       // Normally 'close' came already; a process outside the group holding stderr must not stall it.
-      this.closeGrace = setTimeout(() => this.closed(), 500);
+      // Confirmed after a poll: a 'close' already waiting there (with the rest of ssh's message) comes first.
+      this.closeGrace = ioTimeout(500, () => this.closed());
     });
     track(this.tree, true);
     guard(child.pid, KILL_TIMEOUT_MS);
@@ -119,7 +121,7 @@ export class ControlMaster {
   };
 
   private closed(): void {
-    clearTimeout(this.closeGrace);
+    this.closeGrace?.();
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearInterval(this.poll);

@@ -11,7 +11,7 @@ import { helperError, sshNotStarted, transportError } from './remoteFailure.js';
 import type { ResolvedHost } from './resolveHost.js';
 import { processArgs } from './sshArgs.js';
 import { StderrFile } from './stderrFile.js';
-import { IdleDrain } from './idleDrain.js';
+import { IdleDrain } from '../idleDrain.js';
 import type { FlowGate } from '../flowGate.js';
 
 /**
