@@ -23,8 +23,12 @@ export function feedStdin(
   }
   let subscription: Subscription | undefined;
   const gate = new FlowGate();
-  // Called from a stream event too: what the source's own teardown throws must not escape there.
-  const stop = (): void => safely(() => subscription?.unsubscribe());
+  // Called from a stream event too: what the source's own teardown throws must not escape there. The gate
+  // is released first: the source's processes may feed other consumers too (`share()`).
+  const stop = (): void => {
+    gate.close();
+    safely(() => subscription?.unsubscribe());
+  };
   const drained = (): void => gate.resume();
   // The reader went away: nothing more will be read, so stop producing.
   stdin.once('close', stop);
@@ -38,8 +42,14 @@ export function feedStdin(
           gate.pause();
         }
       },
-      error: fail,
-      complete: () => stdin.end(),
+      error: (error: unknown) => {
+        gate.close();
+        fail(error);
+      },
+      complete: () => {
+        gate.close();
+        stdin.end();
+      },
     }),
   );
   if (stdin.destroyed) stop();

@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 export class FlowGate {
   private readonly members = new Set<Readable>();
   private paused = false;
+  private closed = false;
 
   /** Whether the consumer is full and the members are held back. */
   get isPaused(): boolean {
@@ -29,7 +30,7 @@ export class FlowGate {
 
   /** The consumer is full: stop reading from every member. */
   pause(): void {
-    if (this.paused) return;
+    if (this.paused || this.closed) return;
     this.paused = true;
     for (const stream of this.members) stream.pause();
   }
@@ -39,6 +40,17 @@ export class FlowGate {
     if (!this.paused) return;
     this.paused = false;
     for (const stream of this.members) stream.resume();
+  }
+
+  /**
+   * The consumer is gone (its source was unsubscribed, its pipe closed): release every member and never
+   * hold one back again. A member may be shared with other consumers (`share()`): left paused, it would
+   * stall them for good. Idempotent.
+   */
+  close(): void {
+    this.closed = true;
+    this.resume();
+    this.members.clear();
   }
 }
 
