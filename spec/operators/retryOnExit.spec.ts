@@ -2,10 +2,11 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defer, filter, map, take, throwError } from 'rxjs';
+import { defer, filter, lastValueFrom, map, Observable, take, tap, throwError, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { collectOutput, ProcessExitError, retryOnExit, spawn$, type ProcessEvent, type RestartEvent } from '../../src/index.js';
 import { currentFlowGate, FlowGate, withFlowGate } from '../../src/internal/flowGate.js';
+import { isUnreaped, stallLoop } from '../support/load.js';
 import { delay, outcome } from '../support/outcome.js';
 
 const failure = new ProcessExitError({ command: 'x', args: [], pid: 1, exitCode: 1, signal: null, stderr: '', durationMs: 1 });
@@ -67,15 +68,6 @@ describe('retryOnExit', () => {
       });
     });
 
-    it('a run that stayed up resetAfter ms resets the attempt count', () => {
-      run(({ cold, expectObservable }) => {
-        // each run lasts 10 frames, resetAfter is 10: every restart is attempt 1, so count: 1 never runs out
-        const source = cold('----------#', undefined, failure);
-        const r = { type: 'restart', attempt: 1, delayMs: 0, error: failure };
-        expectObservable(source.pipe(retryOnExit({ count: 1, resetAfter: 10 }), take(3))).toBe('----------r---------r---------(r|)', { r });
-      });
-    });
-
     it('unsubscribing during the delay cancels the respawn', () => {
       run(({ cold, expectObservable, expectSubscriptions }) => {
         const source = cold('-#', undefined, failure);
@@ -99,10 +91,38 @@ describe('retryOnExit', () => {
       expect(() => retryOnExit({ count: -1 })).to.throw(TypeError, /"count" must be a whole number/);
       expect(() => retryOnExit({ delay: NaN })).to.throw(TypeError, /"delay" must be milliseconds/);
       expect(() => retryOnExit({ resetAfter: -5 })).to.throw(TypeError, /"resetAfter"/);
+      expect(() => retryOnExit({ resetAfter: 2 ** 31 })).to.throw(TypeError, /"resetAfter" must be milliseconds from 0 to 2147483647/);
     });
   });
 
   describe('on real processes', () => {
+    it('a run that stayed up resetAfter ms resets the attempt count', async () => {
+      // Each run ends two loop turns after resetAfter ran out (its timer was armed after the stable one, for
+      // the same time): stable every time, so every restart is attempt 1 and count: 1 never runs out.
+      const run$ = new Observable<never>((subscriber) => {
+        const timer = setTimeout(() => setImmediate(() => setImmediate(() => subscriber.error(failure))), 20);
+        return () => clearTimeout(timer);
+      });
+      const restarts = await lastValueFrom(run$.pipe(retryOnExit({ count: 1, resetAfter: 20 }), take(3), toArray()));
+      expect(restarts.map((r) => (r as RestartEvent).attempt)).to.deep.equal([1, 1, 1]);
+    });
+
+    it('a run whose exit happened before resetAfter is not stable, however late the loop sees it', async () => {
+      // Each run exits at once, but the host stalls past resetAfter before it polls: the stable timer is due
+      // first, and only a confirmation after the poll sees that the run had already ended.
+      const { error, events } = await outcome(
+        spawn$('sh', ['-c', 'exit 4']).pipe(
+          tap((event) => {
+            if (event.type === 'spawn') queueMicrotask(() => stallLoop(50, () => isUnreaped(event.pid)));
+          }),
+          retryOnExit({ count: 2, resetAfter: 20 }),
+          take(20),
+        ),
+      );
+      expect(events.filter((e) => e.type === 'restart').map((e) => (e as RestartEvent).attempt)).to.deep.equal([1, 2]);
+      expect(error).to.be.instanceOf(ProcessExitError).and.include({ exitCode: 4 });
+    });
+
     it('respawns a failing process until it succeeds; each run is a new process', async () => {
       const counter = join(dir, 'count');
       const script = `n=$(cat ${counter} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${counter}; echo run $n; [ $n -ge 3 ]`;
@@ -130,14 +150,19 @@ describe('retryOnExit', () => {
 
     it('unsubscribing during a backoff leaves nothing running and spawns nothing more', async () => {
       let spawns = 0;
+      let restarted!: () => void;
+      const inBackoff = new Promise<void>((resolve) => (restarted = resolve));
       const sub = spawn$('sh', ['-c', 'exit 1'])
         .pipe(retryOnExit({ delay: 200 }))
         .subscribe((e) => {
           if (e.type === 'spawn') spawns++;
+          if (e.type === 'restart') restarted();
         });
-      await delay(100);
+      // The restart event comes as the 200 ms wait begins.
+      await inBackoff;
       sub.unsubscribe();
       sub.unsubscribe();
+      // Longer than the backoff, and started after it: a respawn not cancelled would have come by then.
       await delay(250);
       expect(spawns).to.equal(1);
     });

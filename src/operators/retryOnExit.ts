@@ -1,8 +1,9 @@
-import { asyncScheduler, Observable, timer, type OperatorFunction, type Subscription } from 'rxjs';
+import { Observable, timer, type OperatorFunction, type Subscription } from 'rxjs';
 import { ProcessExitError } from '../errors/ProcessExitError.js';
 import { SpawnError } from '../errors/SpawnError.js';
 import { currentFlowGate, withFlowGate } from '../internal/flowGate.js';
 import type { RestartEvent } from '../events.js';
+import { ioTimeout, type CancelTimeout } from '../internal/ioTimeout.js';
 import { MAX_TIMER_MS } from '../internal/validateOptions.js';
 
 /** Options of {@link retryOnExit}. */
@@ -13,7 +14,12 @@ export interface RetryOnExitConfig {
   readonly count?: number;
   /** Milliseconds before each respawn, or a function of (attempt, error) giving them, e.g. `exponentialBackoff()`. Default 0. */
   readonly delay?: number | ((attempt: number, error: unknown) => number);
-  /** A run that stayed up at least this many ms resets the attempt count (a supervisor's stable period). Default: never. */
+  /**
+   * A run that stayed up at least this many ms resets the attempt count (a supervisor's stable period): a
+   * timer started with each run, confirmed only after the event loop has polled I/O once more, so a run
+   * whose end had already happened is never taken for a stable one, however late the loop runs. Default:
+   * never (`Infinity`).
+   */
   readonly resetAfter?: number;
   /**
    * Which errors lead to a respawn. Default: a `ProcessExitError` (the process ran and failed), or a
@@ -53,7 +59,7 @@ export function retryOnExit<T>(config: RetryOnExitConfig = {}): OperatorFunction
   if (when !== 'failure' && when !== 'always') fail('when', `'failure' or 'always'`, when);
   if (!(count === Infinity || (Number.isSafeInteger(count) && count >= 0))) fail('count', 'a whole number ≥ 0 or Infinity', count);
   if (typeof delay !== 'function' && !isDelay(delay)) fail('delay', `milliseconds from 0 to ${MAX_TIMER_MS}, or a function`, delay);
-  if (!(resetAfter >= 0)) fail('resetAfter', 'milliseconds ≥ 0 (or Infinity)', resetAfter);
+  if (!(resetAfter === Infinity || isDelay(resetAfter))) fail('resetAfter', `milliseconds from 0 to ${MAX_TIMER_MS} (or Infinity)`, resetAfter);
   if (typeof retryIf !== 'function') fail('retryIf', 'a function', retryIf);
 
   return (source) =>
@@ -63,15 +69,20 @@ export function retryOnExit<T>(config: RetryOnExitConfig = {}): OperatorFunction
       const gate = currentFlowGate();
       let run: Subscription | undefined;
       let wait: Subscription | undefined;
+      // Set when the current run has stayed up resetAfter ms.
+      let stable = false;
+      let cancelStable: CancelTimeout | undefined;
       subscriber.add(() => {
+        cancelStable?.();
         wait?.unsubscribe();
         run?.unsubscribe();
       });
 
-      const ended = (failed: boolean, error: unknown, startedAt: number): void => {
+      const ended = (failed: boolean, error: unknown): void => {
+        cancelStable?.();
         const finish = (): void => (failed ? subscriber.error(error) : subscriber.complete());
         if (failed && !retryIf(error)) return finish();
-        if (asyncScheduler.now() - startedAt >= resetAfter) attempt = 0;
+        if (stable) attempt = 0;
         if (attempt >= count) return finish();
         attempt++;
         const delayMs = typeof delay === 'function' ? delay(attempt, error) : delay;
@@ -84,11 +95,12 @@ export function retryOnExit<T>(config: RetryOnExitConfig = {}): OperatorFunction
       };
 
       const start = (): void => {
-        const startedAt = asyncScheduler.now();
+        stable = false;
+        if (resetAfter !== Infinity) cancelStable = ioTimeout(resetAfter, () => (stable = true));
         const observer = {
           next: (value: T) => subscriber.next(value),
-          error: (error: unknown) => ended(true, error, startedAt),
-          complete: () => (when === 'always' ? ended(false, undefined, startedAt) : subscriber.complete()),
+          error: (error: unknown) => ended(true, error),
+          complete: () => (when === 'always' ? ended(false, undefined) : subscriber.complete()),
         };
         run = gate === undefined ? source.subscribe(observer) : withFlowGate(gate, () => source.subscribe(observer));
       };
