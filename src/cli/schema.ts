@@ -73,7 +73,7 @@ const task = z
           delay: z.number().min(0).max(2 ** 31 - 1).optional(),
           backoff: z.number().min(1).optional(),
           maxDelay: z.number().min(0).max(2 ** 31 - 1).optional(),
-          resetAfter: z.number().min(0).optional(),
+          resetAfter: z.number().min(0).max(2 ** 31 - 1).optional(),
         }),
       ])
       .optional(),
