@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { combineLatest, concat, config, finalize, forkJoin, interval, map, mergeMap, Observable, of, throwError, timer } from 'rxjs';
+import { combineLatest, concat, config, finalize, forkJoin, interval, map, Observable, of, Subject, tap, throwError } from 'rxjs';
 import { liveProcessCount, SpawnError, spawn$ } from '../../src/index.js';
-import { delay, outcome } from '../support/outcome.js';
-import { eventually } from '../support/processes.js';
+import { delay, outcome, output } from '../support/outcome.js';
+import { eventually, procInfo } from '../support/processes.js';
 
 // Regressions found by review: each case once left a process, a timer or a subscription behind.
 describe('ProcessRun edge cases', () => {
@@ -34,8 +34,44 @@ describe('ProcessRun edge cases', () => {
   });
 
   it('a late error from the signals source after the exit does not fail a successful run', async () => {
-    const late = timer(150).pipe(mergeMap(() => throwError(() => new Error('late'))));
-    const { completed } = await outcome(spawn$('sh', ['-c', '(sleep 0.4) & echo a'], { signals: late, drainTimeout: 1000 }));
+    const dir = mkdtempSync(join(tmpdir(), 'rxproc-late-'));
+    try {
+      // The child exits at once; a background job holds its stdout open until `release` exists, so the run
+      // is still waiting for the output when the error comes: the order is set by the events, not by time.
+      const release = join(dir, 'release');
+      const late = new Subject<NodeJS.Signals>();
+      let pid = 0;
+      let finished = false;
+      const run = outcome(
+        spawn$('sh', ['-c', `(while [ ! -e "${release}" ]; do sleep 0.01; done) & echo a`], { signals: late, drainTimeout: Infinity }).pipe(
+          tap((event) => {
+            if (event.type === 'spawn') pid = event.pid;
+          }),
+          finalize(() => (finished = true)),
+        ),
+      );
+      // Gone from /proc: Node has reaped the child, and it emits 'exit' in the same callback as the reaping.
+      expect(await eventually(() => pid !== 0 && procInfo(pid) === undefined, 15000), 'the child was reaped').to.equal(true);
+      expect(finished, 'the run still waits for the output').to.equal(false);
+      late.error(new Error('late'));
+      writeFileSync(release, '');
+      const { completed, events } = await run;
+      expect(completed).to.equal(true);
+      expect(output(events)).to.equal('a\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a late error from the signals source on the exit event does not fail the run either', async () => {
+    const late = new Subject<NodeJS.Signals>();
+    const { completed } = await outcome(
+      spawn$('echo', ['a'], { signals: late }).pipe(
+        tap((event) => {
+          if (event.type === 'exit') late.error(new Error('late'));
+        }),
+      ),
+    );
     expect(completed).to.equal(true);
   });
 

@@ -56,20 +56,36 @@ describe('termination (ProcessTree)', () => {
   });
 
   it('a child that ignores SIGTERM gets SIGKILL after killTimeout, addressed to its group', async () => {
+    // Seen at the moment each signal is sent (not after a fixed sleep): when, and whether the child lived.
+    const sent: Array<{ signal: unknown; at: number; alive: boolean }> = [];
+    let pid = 0;
     const { kills } = await recordKills(async () => {
-      const { pid, sub } = await startAndRead(spawn$(fixture('ignore-term.sh'), { killTimeout: 200 }));
-      sub.unsubscribe();
-      await delay(100);
-      expect(isAlive(pid), 'still alive after SIGTERM').to.equal(true);
-      expect(await eventually(() => !isAlive(pid))).to.equal(true);
-      await eventually(() => liveProcessCount() === 0);
-      return pid;
+      const recording = process.kill;
+      process.kill = ((target: number, signal?: string | number) => {
+        if (signal !== 0 && pid !== 0) sent.push({ signal, at: performance.now(), alive: isAlive(pid) });
+        return recording.call(process, target, signal);
+      }) as typeof process.kill;
+      try {
+        const started = await startAndRead(spawn$(fixture('ignore-term.sh'), { killTimeout: 200 }));
+        pid = started.pid;
+        started.sub.unsubscribe();
+        expect(await eventually(() => !isAlive(pid), 30000)).to.equal(true);
+        await eventually(() => liveProcessCount() === 0);
+      } finally {
+        process.kill = recording;
+      }
     });
     const signals = kills.filter(([, signal]) => signal !== 0);
     expect(signals.map(([target, signal]) => [target < 0, signal])).to.deep.equal([
       [true, 'SIGTERM'],
       [true, 'SIGKILL'],
     ]);
+    expect(sent.map(({ signal, alive }) => [signal, alive]), 'still alive after SIGTERM').to.deep.equal([
+      ['SIGTERM', true],
+      ['SIGKILL', true],
+    ]);
+    // not before killTimeout (a timer never fires early; a loaded machine only makes it later)
+    expect(sent[1]!.at - sent[0]!.at).to.be.at.least(195);
   });
 
   it('a child shutting down on killSignal can still print: its pipes stay open until it is gone', async () => {

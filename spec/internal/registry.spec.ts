@@ -56,11 +56,12 @@ describe('host exit (registry)', function () {
 
   it('a tree that ignores SIGTERM is SIGKILLed after killTimeout, though the host is gone', async () => {
     const { host, pids } = await startHost('ignore-term', 300);
+    const killedAt = performance.now();
     host.kill('SIGTERM');
     expect(await exitOf(host)).to.deep.equal([null, 'SIGTERM']);
-    await delay(100);
-    expect(pids.some(isAlive), 'alive until killTimeout').to.equal(true);
-    expect(await eventually(() => !pids.some(isAlive), 3000)).to.equal(true);
+    expect(await eventually(() => !pids.some(isAlive), 10000)).to.equal(true);
+    // It outlived the SIGTERM: gone only once killTimeout had run out (seen late on a loaded machine, never early).
+    expect(performance.now() - killedAt, 'alive until killTimeout').to.be.at.least(300);
   });
 
   it('leaves no listener on process once no process is live', async () => {

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { readlinkSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { filter, lastValueFrom, map, of, tap, toArray } from 'rxjs';
 import { collectOutput, lines, pipeTo, ProcessExitError, ProcessObservable, SpawnError, spawn$, type ProcessEvent } from '../../src/index.js';
 import { delay, outcome } from '../support/outcome.js';
@@ -7,6 +9,9 @@ import { eventually, isAlive } from '../support/processes.js';
 
 const linesOf = async (source: ReturnType<typeof spawn$> | import('rxjs').Observable<ProcessEvent>): Promise<string[]> =>
   lastValueFrom(source.pipe(lines(), toArray()));
+
+/** What the JS path may read ahead of a downstream that does not read. */
+const LIMIT = 16 * 1024 * 1024;
 
 describe('pipeTo', () => {
   describe('between processes (kernel pipe)', () => {
@@ -124,18 +129,34 @@ describe('pipeTo', () => {
     });
 
     it('holds the upstream process back while the downstream is not reading (bounded memory)', async () => {
-      let passed = 0;
-      const source = spawn$('head', ['-c', '200000000', '/dev/zero']).pipe(
-        tap((e) => {
-          if (e.type === 'stdout') passed += e.data.length;
-        }),
-      );
-      const run = outcome(source.pipe(pipeTo('sh', ['-c', 'sleep 0.4; exec wc -c']), collectOutput()));
-      await delay(300);
-      const whileAsleep = passed;
-      const { events } = await run;
-      expect(events[0]!.stdout.trim()).to.equal('200000000');
-      expect(whileAsleep, 'bytes read from upstream while downstream slept').to.be.lessThan(16 * 1024 * 1024);
+      const dir = mkdtempSync(join(tmpdir(), 'rxproc-hold-'));
+      try {
+        // The downstream reads nothing until `go` exists: the test decides when, not a sleep.
+        const go = join(dir, 'go');
+        let passed = 0;
+        const source = spawn$('head', ['-c', '200000000', '/dev/zero']).pipe(
+          tap((e) => {
+            if (e.type === 'stdout') passed += e.data.length;
+          }),
+        );
+        const run = outcome(source.pipe(pipeTo('sh', ['-c', `while [ ! -e "${go}" ]; do sleep 0.01; done; exec wc -c`]), collectOutput()));
+        // Some time for the upstream to run ahead, then until it is held back (nothing more read in 5
+        // polls of the loop), or until it is clearly not.
+        await delay(300);
+        let still = 0;
+        for (let last = -1; still < 5 && passed < LIMIT; last = passed) {
+          await delay(20);
+          await new Promise((done) => setImmediate(done));
+          still = passed === last ? still + 1 : 0;
+        }
+        const whileAsleep = passed;
+        writeFileSync(go, '');
+        const { events } = await run;
+        expect(events[0]!.stdout.trim()).to.equal('200000000');
+        expect(whileAsleep, 'bytes read from upstream while downstream did not read').to.be.lessThan(LIMIT);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("an upstream failure fails the pipeline with the upstream's error", async () => {

@@ -138,20 +138,24 @@ describe('reliability: cancellation and kill', function () {
     let spawns = 0;
     const { kills } = await recordKills(async () => {
       const done = spawn$('true').subscribe();
-      await eventually(() => done.closed);
+      expect(await eventually(() => done.closed, 30000)).to.equal(true);
       expect(() => {
         done.unsubscribe();
         done.unsubscribe();
       }).to.not.throw();
+      let restarts = 0;
       const retrying = spawn$('sh', ['-c', 'exit 1'])
         .pipe(retryOnExit({ delay: 300 }))
         .subscribe((e) => {
           if ((e as ProcessEvent).type === 'spawn') spawns++;
+          if (e.type === 'restart') restarts++;
         });
-      await eventually(() => spawns === 1);
-      await delay(100);
+      // The restart event comes once the exit was seen, as the backoff begins: unsubscribed during it
+      // (a poll of `eventually` is due before the 300 ms backoff, however late the loop runs).
+      expect(await eventually(() => restarts === 1, 30000)).to.equal(true);
       retrying.unsubscribe();
       retrying.unsubscribe();
+      // Longer than the backoff, from a later start: a respawn that was not cancelled would come first.
       await delay(400);
     });
     expect(spawns).to.equal(1);
