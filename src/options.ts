@@ -47,16 +47,19 @@ export interface SpawnOptions {
    */
   readonly killTimeout?: number;
   /**
-   * Milliseconds to wait, after the process exited, for the end of its stdout and stderr. Descendants that
-   * still hold the pipes then are killed (they are in the process group) and the Observable finishes.
-   * Default `1000`.
+   * After the process exited, how many milliseconds its stdout and stderr may stay silent before rxproc
+   * stops waiting for their end: an idle time, confirmed by one more poll of the pipes, never counted while
+   * the consumer holds the output back. What the process wrote before it exited is always read (`0`
+   * included); descendants that still hold the pipes then are killed (they are in the process group) and
+   * the Observable finishes. One that keeps writing keeps the run open. Default `1000`.
    */
   readonly drainTimeout?: number;
   /** Signals to send to the child (the process itself, not its group) while it runs, e.g. `SIGHUP` to reload. */
   readonly signals?: Observable<NodeJS.Signals>;
   /**
    * Milliseconds the process may run; then it is killed as on unsubscribe and the Observable errors with a
-   * `ProcessTimeoutError`. Default: no limit.
+   * `ProcessTimeoutError`. A process that exited before the deadline is never a timeout, however late a
+   * busy event loop sees its exit. Default: no limit.
    */
   readonly timeout?: number;
   /** Exit codes that count as success and complete the Observable. Default `[0]`. */
