@@ -14,6 +14,8 @@ const STDERR_TAIL_BYTES = 64 * 1024;
  */
 export class ChildOutput {
   private open = 0;
+  /** Each watched stream's end listener, to remove when no longer listening. */
+  private readonly overs = new Map<Readable, () => void>();
   private readonly tail = new TailBuffer(STDERR_TAIL_BYTES);
 
   constructor(
@@ -50,9 +52,11 @@ export class ChildOutput {
     const { stdout, stderr } = this.child;
     if (stdout !== null) this.gate?.remove(stdout);
     for (const stream of this.handOverStdout ? [stderr] : [stdout, stderr]) {
-      stream?.removeListener('data', this.onStdout).removeListener('data', this.onStderr);
-      stream?.removeListener('close', this.onClose);
-      stream?.resume();
+      if (stream === null) continue;
+      stream.removeListener('data', this.onStdout).removeListener('data', this.onStderr);
+      const over = this.overs.get(stream);
+      if (over !== undefined) stream.removeListener('end', over).removeListener('close', over);
+      stream.resume();
     }
   }
 
@@ -64,7 +68,19 @@ export class ChildOutput {
   private listen(stream: Readable, onData: (data: Buffer) => void): void {
     this.open++;
     stream.on('data', onData);
-    stream.once('close', this.onClose);
+    // A stream is over at its 'end' (EOF read, in the same poll as the child's exit when both were
+    // waiting), or at its 'close' when it ends without one (destroyed): whichever comes first. 'close'
+    // alone would come a loop phase later, after timers confirmed in the check phase had already decided.
+    let done = false;
+    const over = (): void => {
+      if (done) return;
+      done = true;
+      stream.removeListener('end', over).removeListener('close', over);
+      this.onClose();
+    };
+    stream.once('end', over);
+    stream.once('close', over);
+    this.overs.set(stream, over);
   }
 
   private readonly onStdout = (data: Buffer): void => this.emit({ type: 'stdout', data });

@@ -95,8 +95,9 @@ export function retryOnExit<T>(config: RetryOnExitConfig = {}): OperatorFunction
       };
 
       const start = (): void => {
-        stable = false;
-        if (resetAfter !== Infinity) cancelStable = ioTimeout(resetAfter, () => (stable = true));
+        // 0: every run counts as stable, even one that fails before the loop turns.
+        stable = resetAfter === 0;
+        if (resetAfter !== Infinity && !stable) cancelStable = ioTimeout(resetAfter, () => (stable = true));
         const observer = {
           next: (value: T) => subscriber.next(value),
           error: (error: unknown) => ended(true, error),
