@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { MarkerParser, type Marker } from '../../../src/internal/remote/markerParser.js';
+import { MAX_HOLDING, MAX_MARKER_LINE, MarkerParser, type Marker } from '../../../src/internal/remote/markerParser.js';
 
 const NONCE = `rx${'ab'.repeat(16)}`;
+const TAG = Buffer.from(`\x1e${NONCE} `, 'latin1');
 const marker = (words: string): Buffer => Buffer.from(`\x1e${NONCE} ${words}\n`, 'latin1');
 
 function parse(chunks: readonly Buffer[]): { data: Buffer; markers: Marker[] } {
@@ -60,6 +61,18 @@ describe('internal/remote/markerParser', () => {
     expect(unended.join('')).to.equal(`x\x1e${NONCE}`);
   });
 
+  it('holds at most MAX_HOLDING bytes after a hold marker: past that they are passed on at once, in order', () => {
+    const seen: Buffer[] = [];
+    const parser = new MarkerParser(NONCE, (chunk) => seen.push(chunk), () => undefined);
+    parser.push(marker('hold'));
+    const chunk = Buffer.alloc(64 * 1024, 'e');
+    for (let sent = 0; sent <= MAX_HOLDING; sent += chunk.length) parser.push(chunk);
+    const passed = Buffer.concat(seen);
+    expect(passed.length).to.equal(MAX_HOLDING + chunk.length);
+    parser.push(Buffer.from('after'));
+    expect(Buffer.concat(seen).subarray(passed.length).toString()).to.equal('after');
+  });
+
   it('property: with hold markers, the data and markers come in the order the helper means', () => {
     type Piece = { data: Buffer; marker: Marker | undefined };
     const piece = fc.oneof(
@@ -114,6 +127,109 @@ describe('internal/remote/markerParser', () => {
         const stream = Buffer.concat(pieces.map((p) => p.data));
         const { data, markers } = parse(split(stream, cuts));
         expect(data.equals(Buffer.concat(pieces.filter((p) => p.marker === undefined).map((p) => p.data)))).to.equal(true);
+        expect(markers).to.deep.equal(pieces.flatMap((p) => (p.marker === undefined ? [] : [p.marker])));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('a marker line is at most MAX_MARKER_LINE bytes: one byte more and it is data', () => {
+    const words = (lineLength: number) => `error exec E${'X'.repeat(lineLength - TAG.length - 'error exec E'.length - 1)}`;
+    expect(marker(words(MAX_MARKER_LINE)).length).to.equal(MAX_MARKER_LINE);
+    for (const bytes of [1, 7, MAX_MARKER_LINE, 1 << 16]) {
+      const longest = parse(split(marker(words(MAX_MARKER_LINE)), Array.from({ length: 400 }, (_, i) => i * bytes)));
+      expect(longest.data.length).to.equal(0);
+      expect(longest.markers).to.deep.equal([words(MAX_MARKER_LINE).split(' ')]);
+      const tooLong = marker(words(MAX_MARKER_LINE + 1));
+      const over = parse(split(Buffer.concat([tooLong, marker('exit 0')]), Array.from({ length: 400 }, (_, i) => i * bytes)));
+      expect(over.data.equals(tooLong)).to.equal(true);
+      expect(over.markers).to.deep.equal([['exit', '0']]);
+    }
+  });
+
+  it('an over-long line that starts with the tag is data, in order, and parsing goes on after its first MAX_MARKER_LINE bytes', () => {
+    const fake = Buffer.concat([TAG, Buffer.from('x'.repeat(300))]);
+    for (const cuts of [[], [1], [TAG.length - 1, TAG.length + 3], [MAX_MARKER_LINE - 1, MAX_MARKER_LINE, MAX_MARKER_LINE + 1], [100, 336]]) {
+      const { data, markers } = parse(split(Buffer.concat([Buffer.from('a'), fake, marker('exit 3'), Buffer.from('b')]), cuts));
+      expect(data.toString('latin1')).to.equal(`a${fake.toString('latin1')}b`);
+      expect(markers).to.deep.equal([['exit', '3']]);
+    }
+    // A tag inside the first MAX_MARKER_LINE bytes belongs to the over-long line; one after them starts a marker.
+    const inside = Buffer.concat([TAG, Buffer.from('y'.repeat(100)), TAG, Buffer.from('z'.repeat(200)), Buffer.from('\n')]);
+    expect(parse([inside]).data.equals(inside)).to.equal(true);
+    expect(parse([inside]).markers).to.deep.equal([]);
+  });
+
+  it('20 MB of tags without a newline, in 64 KiB chunks: all data, passed on as it comes, never more than MAX_MARKER_LINE bytes held', () => {
+    const size = 20 * 1024 * 1024;
+    for (const stream of [Buffer.alloc(size, TAG), Buffer.concat([TAG, Buffer.alloc(size - TAG.length, 'x')])]) {
+      let out = 0;
+      let mostHeld = 0;
+      const markers: Marker[] = [];
+      const parts: Buffer[] = [];
+      const parser = new MarkerParser(
+        NONCE,
+        (chunk) => {
+          out += chunk.length;
+          parts.push(chunk);
+        },
+        (m) => markers.push(m),
+      );
+      for (let at = 0; at < stream.length; at += 64 * 1024) {
+        parser.push(stream.subarray(at, at + 64 * 1024));
+        mostHeld = Math.max(mostHeld, parser.held);
+        // Everything not held is out already: nothing piles up, so maxBuffer sees it.
+        expect(out + parser.held).to.equal(Math.min(stream.length, at + 64 * 1024));
+      }
+      parser.end();
+      expect(mostHeld).to.be.below(MAX_MARKER_LINE);
+      expect(parser.held).to.equal(0);
+      expect(markers).to.deep.equal([]);
+      expect(Buffer.concat(parts).equals(stream)).to.equal(true);
+    }
+  });
+
+  it('property: data, markers and over-long fake marker lines, cut anyhow: the data (fakes included) and the markers come back', () => {
+    type Piece = { data: Buffer; marker: Marker | undefined };
+    const noLfNoRs = (bytes: Uint8Array) => Buffer.from(bytes.map((b) => (b === 0x0a || b === 0x1e ? 0x2e : b)));
+    const words = fc.oneof(
+      fc.constantFrom('spawn 4194304 perl', 'exit 255', 'signal SIGRTMAX-14', 'error exec ENAMETOOLONG', 'error wrapper NOSETSID'),
+      // Up to the longest line allowed.
+      fc.integer({ min: 1, max: MAX_MARKER_LINE - TAG.length - 'error x '.length - 1 }).map((n) => `error x ${'E'.repeat(n)}`),
+    );
+    const fake = fc
+      .record({
+        // No LF within the first MAX_MARKER_LINE bytes, then maybe one; a copy of the tag may hide in that part.
+        body: fc.uint8Array({ minLength: MAX_MARKER_LINE - TAG.length, maxLength: MAX_MARKER_LINE + 200 }).map(noLfNoRs),
+        tagAt: fc.option(fc.nat(MAX_MARKER_LINE - 2 * TAG.length)),
+        lf: fc.boolean(),
+      })
+      .map(({ body, tagAt, lf }): Piece => {
+        if (tagAt !== null) TAG.copy(body, tagAt);
+        return { data: Buffer.concat([TAG, body, Buffer.from(lf ? '\n' : '')]), marker: undefined };
+      });
+    const piece = fc.oneof(
+      fc.uint8Array({ maxLength: 40 }).map((bytes): Piece => ({ data: Buffer.from(bytes), marker: undefined })),
+      words.map((w): Piece => ({ data: marker(w), marker: w.split(' ') })),
+      fake,
+      fc.constant<Piece>({ data: Buffer.from(`\x1erx${'cd'.repeat(16)} exit 0\n`, 'latin1'), marker: undefined }),
+    );
+    const cutting = fc.oneof(
+      fc.array(fc.nat(), { maxLength: 30 }).map((cuts) => (length: number) => cuts.map((cut) => cut % (length + 1))),
+      fc.integer({ min: 1, max: 300 }).map((size) => (length: number) => Array.from({ length: Math.ceil(length / size) }, (_, i) => i * size)),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), cutting, (pieces, cuts) => {
+        const stream = Buffer.concat(pieces.map((p) => p.data));
+        const data: Buffer[] = [];
+        const markers: Marker[] = [];
+        const parser = new MarkerParser(NONCE, (chunk) => data.push(Buffer.from(chunk)), (m) => markers.push(m));
+        for (const chunk of split(stream, cuts(stream.length))) {
+          parser.push(chunk);
+          expect(parser.held).to.be.below(MAX_MARKER_LINE);
+        }
+        parser.end();
+        expect(Buffer.concat(data).equals(Buffer.concat(pieces.filter((p) => p.marker === undefined).map((p) => p.data)))).to.equal(true);
         expect(markers).to.deep.equal(pieces.flatMap((p) => (p.marker === undefined ? [] : [p.marker])));
       }),
       { numRuns: 2000 },
