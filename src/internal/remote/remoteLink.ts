@@ -1,4 +1,8 @@
+import { concat, isObservable, Observable, of } from 'rxjs';
+import type { Readable } from 'node:stream';
 import type { ProcessEvent, StderrEvent, StdoutEvent } from '../../events.js';
+import { ConnectionError } from '../../errors/ConnectionError.js';
+import type { StdinOption } from '../../options.js';
 import { SpawnError } from '../../errors/SpawnError.js';
 import { diagnoseSpawnFailure, findNulByte } from '../diagnoseSpawnFailure.js';
 import type { RunEnd, RunTransport } from '../runTransport.js';
@@ -12,7 +16,10 @@ import type { ResolvedHost } from './resolveHost.js';
 import { processArgs } from './sshArgs.js';
 import { StderrFile } from './stderrFile.js';
 import { IdleDrain } from '../idleDrain.js';
-import type { FlowGate } from '../flowGate.js';
+import { currentFlowGate, type FlowGate } from '../flowGate.js';
+
+/** Stdout that may arrive before the helper's spawn report (a hostile or broken server): beyond it the run fails. */
+export const MAX_HELD_STDOUT = 1024 * 1024;
 
 /**
  * The local half of a remote process, as a {@link RunTransport}: the `ssh` command that carries it, and what
@@ -31,6 +38,9 @@ export class RemoteLink implements RunTransport {
   private reported: { exitCode: number | null; signal: NodeJS.Signals | null } | undefined;
   private errorMarker: string | undefined;
   private heldStdout: Buffer[] | undefined = [];
+  private heldBytes = 0;
+  /** Too much stdout before the spawn report: the run fails with this message. */
+  private overflow: string | undefined;
   private file: StderrFile | undefined;
   private readonly drain: IdleDrain;
 
@@ -61,7 +71,7 @@ export class RemoteLink implements RunTransport {
     const nul = findNulByte(command, args, env ?? {}, cwd);
     if (nul !== undefined) return refuse('ERR_INVALID_ARG_VALUE', nul);
     const remote = remoteCommand({ argv: [command, ...args], cwd, env, killSignal, killTimeout, drainTimeout }, this.host, this.nonce);
-    if (remote === undefined) return refuse('E2BIG', `the command, arguments and environment make a remote command longer than ${MAX_REMOTE_COMMAND} bytes`);
+    if (remote === undefined) return refuse('E2BIG', `the command, arguments, environment and cwd add up to more than ${MAX_REMOTE_COMMAND} bytes`);
     let stdout = options.stdout;
     if (typeof options.stderr === 'object') {
       const opened = StderrFile.open(stdout, options.stderr);
@@ -69,18 +79,29 @@ export class RemoteLink implements RunTransport {
       ({ file: this.file, stdout } = opened);
     }
     // ssh runs in the host's environment (SSH_AUTH_SOCK, HOME) and cwd; its stderr carries the markers.
-    const local = { ...options, cwd: undefined, env: undefined, extendEnv: true, stdout, stderr: 'pipe' as const };
-    return { ...this.spec, command: this.host.sshPath, args: processArgs(this.host, this.slot.controlPath, remote), options: local };
+    // The preamble (nonce, env, cwd, argv) goes first on ssh's stdin, never in a command line; the
+    // command's own stdin follows it, streamed as before, and its end is still the remote EOF.
+    const stdin = withPreamble(remote.preamble, this.spec.stdinFrom ?? options.stdin);
+    const local = { ...options, cwd: undefined, env: undefined, extendEnv: true, stdin, stdout, stderr: 'pipe' as const };
+    return { ...this.spec, stdinFrom: undefined, command: this.host.sshPath, args: processArgs(this.host, this.slot.controlPath, remote.command), options: local };
   }
 
   /** The spawn event waits for the helper's report of the remote pid. */
   started(): void {}
 
   output(event: StdoutEvent | StderrEvent): void {
+    if (this.overflow !== undefined) return;
     this.drain.activity();
     if (event.type === 'stderr') this.parser.push(event.data);
     else if (this.heldStdout === undefined) this.emit(event);
-    else this.heldStdout.push(event.data);
+    else {
+      this.heldBytes += event.data.length;
+      if (this.heldBytes <= MAX_HELD_STDOUT) return void this.heldStdout.push(event.data);
+      // No helper sends that: fail now rather than hold it all.
+      this.heldStdout = [];
+      this.overflow = `more than ${MAX_HELD_STDOUT} bytes of stdout arrived before the remote helper reported the spawn`;
+      this.run.drainExpired();
+    }
   }
 
   /** ssh has exited and its output is read: how the remote process ended, or the error to report. */
@@ -88,6 +109,10 @@ export class RemoteLink implements RunTransport {
     this.drain.stop();
     this.parser.end();
     this.file?.close();
+    if (this.overflow !== undefined) {
+      const { command, args } = this.spec;
+      return new ConnectionError({ command, args, pid: undefined, durationMs, host: this.host.label, phase: 'connect', sshMessage: this.overflow, sshExitCode: null });
+    }
     const facts = { spec: this.spec, host: this.host.label, remotePid: this.remotePid, durationMs };
     if (this.errorMarker !== undefined) return helperError(this.errorMarker, facts);
     // Stopped by its timeout: ssh was killed, and the helper stops the remote group with killSignal.
@@ -144,4 +169,41 @@ export class RemoteLink implements RunTransport {
 
 function lastLines(text: string, count: number): string {
   return text.trimEnd().split(/\r?\n/).slice(-count).join('\n');
+}
+
+/**
+ * ssh's stdin: the preamble, then the command's stdin as given (the default and `'ignore'`: nothing, an EOF
+ * right after the preamble). A stream (`'inherit'`, a pipeline stage's input) is read here, paused while
+ * ssh's stdin is full, like the processes at the source of an Observable.
+ */
+export function withPreamble(preamble: Buffer, stdin: StdinOption | Readable | undefined): StdinOption {
+  if (stdin === undefined || stdin === 'ignore') return preamble;
+  if (stdin === 'inherit') return concat(of(preamble), fromStream(process.stdin));
+  if (typeof stdin === 'string') return Buffer.concat([preamble, Buffer.from(stdin)]);
+  if (stdin instanceof Uint8Array) return Buffer.concat([preamble, stdin]);
+  if (isObservable(stdin)) return concat(of(preamble), stdin);
+  return concat(of(preamble), fromStream(stdin));
+}
+
+function fromStream(stream: Readable): Observable<Uint8Array> {
+  return new Observable<Uint8Array>((subscriber) => {
+    const gate = currentFlowGate();
+    const data = (chunk: Buffer | string): void => subscriber.next(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    const end = (): void => subscriber.complete();
+    const error = (err: Error): void => subscriber.error(err);
+    stream.on('data', data);
+    stream.once('end', end);
+    stream.once('error', error);
+    gate?.add(stream);
+    stream.resume();
+    return () => {
+      gate?.remove(stream);
+      stream.off('data', data);
+      stream.off('end', end);
+      stream.off('error', error);
+      // The host's stdin stays usable; a pipeline stage's pipe is closed, as ssh's exit closed it before.
+      if (stream === process.stdin) stream.pause();
+      else stream.destroy();
+    };
+  });
 }

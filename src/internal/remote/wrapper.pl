@@ -1,17 +1,40 @@
 # rxproc remote wrapper, core Perl only (5.8+). Shipped inline with each command, never installed.
-# argv: SIGNAL GRACE_MS DRAIN_MS NONCE -- COMMAND [ARG...]
+# Run as: perl -e "$WRAPPER", no arguments. Everything else comes first on stdin, read exactly (sysread: no
+# buffer reads ahead), so that the command's stdin is what follows, byte for byte:
+#   NONCE LF LENGTH LF then LENGTH bytes of records, one a line, the last ".": S signal, G grace ms, D drain ms,
+#   C cwd, E name=value, U name, A argument (in order), Z (sh code, for wrapper.sh); \ooo escapes \, % and LF.
+# The nonce is in no argv, $0 or environment: the command cannot forge a marker. The env applies only to
+# the command's exec, never to this interpreter (PERL5OPT, PERL5LIB, LD_PRELOAD, PATH).
 # stdin/stdout/stderr are the ssh session's; the command inherits them as they are (no relay, no copy).
 # On stderr it writes markers, each exactly "\x1e" NONCE " " WORDS "\n" (one write, < PIPE_BUF):
-#   hold | spawn PID WRAPPER | exit CODE | signal SIGNAME | error exec ERRNO   (docs/remote.md has the grammar)
+#   hold | spawn PID WRAPPER | exit CODE | signal SIGNAME | error exec ERRNO | error cwd FAILED   (docs/remote.md)
 # Start-up cost matters (it is paid by every run): no module is loaded up front. Where the session's
 # stdout and stderr are pipes (Linux, with OpenSSH's USE_PIPES), the built-in select() watches them;
 # elsewhere IO's poll() does. POSIX, Config, Errno and Time::HiRes load only when needed.
 # No "use warnings": a warning would land in the command's stderr.
 use strict;
 
-my ($sig, $grace, $drain, $n) = splice @ARGV, 0, 4;
-shift @ARGV if @ARGV && $ARGV[0] eq '--';
-$0 = "rxproc-wrap $n";
+sub rd { my $b = ''; while (length($b) < $_[0]) { last unless sysread STDIN, $b, $_[0] - length($b), length($b) } $b }
+sub line { my $l = ''; while (1) { my $c = rd(1); exit 126 if $c eq ''; return $l if $c eq "\n"; $l .= $c } }
+my $n = line();
+my $len = line();
+exit 126 unless $n =~ /^rx[0-9a-f]{32}$/ && $len =~ /^\d{1,9}$/;
+my $block = rd($len);
+exit 126 unless length($block) == $len;
+my ($sig, $grace, $drain, $cwd, @env) = ('TERM', 5000, 5000);
+@ARGV = ();
+for (split /\n/, $block) {
+  my ($k, $v) = (substr($_, 0, 1), substr($_, 1));
+  $v =~ s/\\([0-7]{3})/chr(oct $1)/ge;
+  if ($k eq 'S') { $sig = $v }
+  elsif ($k eq 'G') { $grace = $v }
+  elsif ($k eq 'D') { $drain = $v }
+  elsif ($k eq 'C') { $cwd = $v }
+  elsif ($k eq 'E') { push @env, [split /=/, $v, 2] }
+  elsif ($k eq 'U') { push @env, [$v] }
+  elsif ($k eq 'A') { push @ARGV, $v }
+}
+$0 = 'rxproc-wrap';
 my $ppid = getppid();
 my $WNOHANG = $^O =~ /^(linux|darwin|freebsd|openbsd|netbsd|dragonfly|midnightbsd|aix|hpux|cygwin)$/ ? 1 : do { require POSIX; POSIX::WNOHANG() };
 sub mark { my $m = "\x1e$n @_\n"; syswrite STDERR, $m }
@@ -28,6 +51,8 @@ sub signame {
 }
 $sig =~ s/^SIG//;
 die "rxproc-wrap: no command\n" unless @ARGV;
+# chdir: never CDPATH, prints nothing.
+if (defined $cwd && !chdir $cwd) { mark('error cwd FAILED'); exit 126 }
 
 # The command runs in a child of its own (a new process group), with the argv[0] it was given; its PATH
 # search is execvp's (EACCES when only a non-executable or a directory matched). "spawn" is reported once
@@ -42,6 +67,7 @@ if ($pid == 0) {
   close $str;
   setpgrp(0, 0);
   $SIG{$_} = 'DEFAULT' for qw(PIPE INT QUIT TERM HUP CHLD TSTP TTIN TTOU USR1 USR2 ALRM);
+  for (@env) { if (@$_ == 2) { $ENV{$_->[0]} = $_->[1] } else { delete $ENV{$_->[0]} } }
   exec { $ARGV[0] } @ARGV;
   syswrite $stw, pack('N', $! + 0);
   exit 126;
@@ -86,7 +112,7 @@ sub group_alive {
   for my $p (readdir $d) {
     next unless $p =~ /^\d+$/ && open my $f, '<', "/proc/$p/stat";
     my $s = <$f>;
-    next unless defined $s && $s =~ /\)\s+(\S)\s+\d+\s+(\d+)/;
+    next unless defined $s && $s =~ /.*\)\s+(\S)\s+\d+\s+(\d+)/s;    # the last ')': comm may hold one
     next unless $2 == $pid;
     return 1 if $1 ne 'Z';
     $z++;

@@ -1,16 +1,35 @@
 # rxproc remote wrapper, POSIX sh fallback for hosts without Perl. Shipped inline, never installed.
 # Needs: setsid (util-linux or busybox), kill, sleep (fractional: GNU/busybox; else whole seconds).
 # Optional: GNU tail >= 8.28 (notices a stdout without reader: the ControlMaster case, see NOTES.md).
-# Run as: sh -c "$WRAPPER" rxproc-wrap SIGNAL GRACE_MS DRAIN_MS NONCE -- COMMAND [ARG...]
+# Run as: sh -c "$WRAPPER" rxproc-wrap. The rest comes first on stdin (see wrapper.pl for the layout), read
+# with read -r, which takes a pipe byte by byte: the command's stdin is what follows. This helper uses the
+# NONCE line and the Z record (sh code: _rxp_c cwd, _rxp_v env code, set -- SIGNAL GRACE_MS DRAIN_MS -- ARGV).
+# The nonce is in no argv or environment (the command cannot forge a marker); cwd is entered as a path
+# (./relative: never CDPATH), then the env applies (to this shell too, as it did before).
 # Same markers as wrapper.pl but "hold" (not needed: "spawn" precedes the exec). Differences: an exit code
 # 129..192 is reported as a signal; the command's argv[0] is the path found; an exec that fails although
 # the file looked runnable (a noexec mount, a missing #! interpreter) shows as exit 126/127 after "spawn".
 # _rxp_ names: the command inherits this shell's exported variables, which may have any other name.
-_rxp_s=${1#SIG}; _rxp_g=$2; _rxp_d=$3; _rxp_n=$4; shift 4
+IFS= read -r _rxp_n || exit 126
+IFS= read -r _rxp_l || exit 126
+_rxp_z=
+while IFS= read -r _rxp_l; do
+  case $_rxp_l in
+  .) break ;;
+  Z*) _rxp_z=${_rxp_l#Z} ;;
+  esac
+done
+case $_rxp_n in rx????????????????????????????????) ;; *) exit 126 ;; esac
+_rxp_v=
+eval "$(printf "$_rxp_z")"
+_rxp_s=${1#SIG}; _rxp_g=$2; _rxp_d=$3; shift 3
 [ "${1-}" = -- ] && shift
 _rxp_pp=$PPID
 m() { printf '\036%s %s\n' "$_rxp_n" "$*" >&2; }
 nap() { sleep "$1" </dev/null >/dev/null 2>&1 || sleep 1 </dev/null >/dev/null 2>&1; }
+if [ -n "${_rxp_c+x}" ]; then cd -- "$_rxp_c" >/dev/null 2>&1 || { m error cwd FAILED; exit 126; }; fi
+eval "$_rxp_v"
+unset _rxp_c _rxp_v _rxp_z _rxp_l
 command -v setsid >/dev/null 2>&1 || { m error wrapper NOSETSID; exit 126; }
 # Resolve the command as execvp would, before the spawn report, and run only the file found: what cannot
 # be run is an error (EACCES: a directory or a file without x; ENOENT: nothing there), not a run. A name
@@ -61,7 +80,10 @@ exec 3>&1 4>&2
   # Not "&": POSIX makes async commands ignore SIGINT/SIGQUIT, a pipeline stage does not.
   # The stage's own shell prints its pid, points stdout back at the session's, marks the spawn itself
   # (so the marker precedes any output) and becomes the command in a new session/process group.
-  sh -c 'printf "%s\n" "$$"; exec 1>&3 2>&4 3>&- 4>&-; printf "\036%s spawn %s sh\n" "$0" "$$" >&2; exec setsid -- "$@"' "$_rxp_n" "$@"
+  # The nonce comes in on fd 5 (a here-document), not in an argument anybody could read.
+  /bin/sh -c 'printf "%s\n" "$$"; IFS= read -r _rxp_n <&5; exec 1>&3 2>&4 3>&- 4>&- 5<&-; printf "\036%s spawn %s sh\n" "$_rxp_n" "$$" >&2; exec setsid -- "$@"' rxproc-spawn "$@" 5<<EOF
+$_rxp_n
+EOF
   echo "$?"
 } 2>/dev/null | {
   exec 3>&- 4>&-
