@@ -247,6 +247,15 @@ describe('spawn$', () => {
       const { events } = await outcome(spawn$('sh', ['-c', 'id -u; id -g'], { uid: 65534, gid: 65533 }));
       expect(output(events)).to.equal('65534\n65533\n');
     });
+
+    it('uid and gid: the child has only that group (no supplementary groups), and the host\'s environment (HOME)', async function () {
+      if (process.getuid?.() !== 0) this.skip();
+      const script = 'id -u; id -g; id -G; grep "^Groups:" /proc/self/status; echo "HOME=$HOME"';
+      const { events, error } = await outcome(spawn$('sh', ['-c', script], { uid: 65534, gid: 65533 }));
+      expect(error).to.equal(undefined);
+      // Groups: empty: setgroups(0) was called (by libuv); root's group 0 is not kept as a supplementary group.
+      expect(output(events).replace(/[ \t]+\n/g, '\n')).to.equal(`65534\n65533\n65533\nGroups:\nHOME=${process.env.HOME}\n`);
+    });
   });
 
   describe('checks its arguments when called', () => {
@@ -273,6 +282,9 @@ describe('spawn$', () => {
       ['out-of-range successExitCodes', () => spawn$('ls', { successExitCodes: [0, 256] }), /exit codes from 0 to 255, got \[ 0, 256 \]/],
       ['bad uid', () => spawn$('ls', { uid: -1 }), /"uid" must be an integer from 0 to 2147483647, got -1/],
       ['huge gid', () => spawn$('ls', { gid: 2 ** 32 }), /"gid" must be an integer from 0 to 2147483647/],
+      ['uid without gid', () => spawn$('id', { uid: 65534 }), /option "uid" needs "gid" too: uid alone keeps the host's group/],
+      ['a non-boolean noFollow', () => spawn$('ls', { stdout: { file: 'x', noFollow: 'yes' as never } }), /"stdout" must be .*noFollow\?: boolean \}, got \{ file: 'x', noFollow: 'yes' \}/],
+      ['a misspelt file redirect key', () => spawn$('ls', { stderr: { file: 'x', nofollow: true } as never }), /"stderr" must be .*got \{ file: 'x', nofollow: true \}/],
       ['env key with =', () => spawn$('ls', { env: { 'A=B': 'c' } }), /"env" must be an object whose keys are variable names.*got 'A=B'/],
       ['a killSignal that does not end a process', () => spawn$('ls', { killSignal: 'SIGCONT' }), /"killSignal" must be the name of a signal that ends a process.*'SIGCONT'/],
       ['bad signals', () => spawn$('ls', { signals: 'SIGHUP' as never }), /"signals" must be an Observable/],

@@ -10,6 +10,22 @@ export interface FileRedirect {
   readonly file: string;
   /** Append instead of truncating. Default `false`. */
   readonly append?: boolean;
+  /**
+   * Refuse the file if it is a symbolic link (`O_NOFOLLOW`): the process is not started and the Observable
+   * errors with a `SpawnError` of code `ELOOP` naming the file. Only the last component of the path is
+   * checked. Use it for files in folders that other users can write to (`/tmp`), where a planted link would
+   * make a privileged host truncate or write a file it points to. Default `false`: a link is followed, as a
+   * shell's `>` follows it (log files are often links on purpose). See docs/spawning.md.
+   *
+   * @example
+   * ```ts
+   * import { spawn$ } from 'rxproc';
+   *
+   * // Fails with SpawnError ELOOP if /tmp/job.log is a symbolic link, instead of writing where it points.
+   * spawn$('date', { stdout: { file: '/tmp/job.log', noFollow: true } }).subscribe({ error: (e) => console.error(e.message) });
+   * ```
+   */
+  readonly noFollow?: boolean;
 }
 
 /** Where the child's stdout or stderr goes: to the Observable (`'pipe'`), the host's own stream, nowhere, or a file. */
@@ -78,9 +94,21 @@ export interface SpawnOptions {
    * `uid`, `gid`, `signals` and `extendEnv: false` cannot be used. Default: local. See docs/remote.md.
    */
   readonly host?: string | RemoteHost;
-  /** User id the child runs as (needs privileges). */
+  /**
+   * User id the child runs as (needs privileges). Requires `gid` too: `uid` alone would keep the host's
+   * group (root's group 0), so `spawn$` throws a `TypeError`. Supplementary groups are dropped (the child
+   * has only `gid`); the environment (`HOME`, `USER`, …) is the host's unless `env` changes it.
+   *
+   * @example
+   * ```ts
+   * import { spawn$ } from 'rxproc';
+   *
+   * // As nobody:nogroup (65534:65534 on Debian), with a HOME of its own.
+   * spawn$('id', { uid: 65534, gid: 65534, env: { HOME: '/nonexistent', USER: 'nobody' } }).subscribe();
+   * ```
+   */
   readonly uid?: number;
-  /** Group id the child runs as (needs privileges). */
+  /** Group id the child runs as (needs privileges); its only group: supplementary groups are dropped. */
   readonly gid?: number;
 }
 

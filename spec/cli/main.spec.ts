@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { eventually, isAlive } from '../support/processes.js';
+import { loadTaskFile, TaskFileError } from '../../src/cli/loadTaskFile.js';
 import { BIN, events, rxproc, startRxproc, taskDir } from './support.js';
 
 const root = resolve(__dirname, '../..');
@@ -223,5 +224,40 @@ tasks:
     child.kill('SIGINT');
     expect(await exited).to.equal(130);
     expect(await eventually(() => !isAlive(pid), 2000)).to.equal(true);
+  });
+});
+
+describe('the task file schema (through src/cli/loadTaskFile.ts)', () => {
+  const load = (text: string, file = 'rxproc.yaml'): { path: string; error: unknown; result: unknown } => {
+    const path = resolve(make(text, file), file);
+    try {
+      return { path, error: undefined, result: loadTaskFile(path) };
+    } catch (error) {
+      return { path, error, result: undefined };
+    }
+  };
+  after(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const name of ['__proto__', 'constructor', 'prototype']) {
+    it(`refuses the task name ${name} with a file:line error instead of dropping the task (YAML and JSON)`, () => {
+      const yaml = load(`tasks:\n  ok:\n    cmd: "true"\n  ${name}:\n    cmd: "false"\n`);
+      expect(yaml.error).to.be.instanceOf(TaskFileError);
+      expect((yaml.error as Error).message).to.include(`${yaml.path}:4: tasks.${name}: "${name}" is not valid:`).and.include('reserved');
+      const json = load(`{"tasks": {"ok": {"cmd": "true"}, "${name}": {"cmd": "false"}}}\n`, 'rxproc.json');
+      expect(json.error).to.be.instanceOf(TaskFileError);
+      expect((json.error as Error).message).to.include(`tasks.${name}: "${name}" is not valid:`);
+      const until = load(`tasks:\n  ok:\n    cmd: "true"\nuntil: ${name}\n`);
+      expect((until.error as Error).message).to.include(`${until.path}:4: until:`).and.include('reserved');
+      const dependsOn = load(`tasks:\n  ok:\n    cmd: "true"\n    dependsOn:\n      ${name}: ready\n`);
+      expect((dependsOn.error as Error).message).to.include(`tasks.ok.dependsOn.${name}: "${name}" is not valid:`);
+    });
+  }
+
+  it('still accepts names that merely contain them', () => {
+    const { error, result } = load(`tasks:\n  proto:\n    cmd: "true"\n  my_constructor:\n    cmd: "true"\n  __proto:\n    cmd: "true"\n`);
+    expect(error).to.equal(undefined);
+    expect(Object.keys((result as { tasks: object }).tasks)).to.deep.equal(['proto', 'my_constructor', '__proto']);
   });
 });

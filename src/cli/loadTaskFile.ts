@@ -49,8 +49,12 @@ function describeIssues(path: string, issues: readonly z.core.$ZodIssue[], doc: 
     const issue = deepest(raw);
     const where = issue.path.map(String);
     const key = where.length === 0 ? '(top level)' : where.join('.');
-    // An unknown key is found on its own line, not on its parent's (nor on its value's).
-    const line = issue.code === 'unrecognized_keys' ? keyLine(doc, lines, where, String(issue.keys[0])) : lineOf(doc, lines, where);
+    // An unknown key is found on its own line, not on its parent's (nor on its value's); a bad key (a task
+    // name) on its own line too, not on its value's.
+    const line =
+      issue.code === 'unrecognized_keys' ? keyLine(doc, lines, where, String(issue.keys[0]))
+      : issue.code === 'invalid_key' && where.length > 0 ? keyLine(doc, lines, where.slice(0, -1), where.at(-1)!)
+      : lineOf(doc, lines, where);
     return `${path}:${line}: ${key}: ${explain(issue)}`;
   });
   const more = issues.length > 5 ? `\n(and ${issues.length - 5} more)` : '';

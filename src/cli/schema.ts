@@ -1,10 +1,36 @@
 import { z } from 'zod';
 
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+const RESERVED_MESSAGE = 'a name reserved by JavaScript objects ("__proto__", "constructor", "prototype")';
+
 /** A task name: usable in messages, JSON and `dependsOn`. */
 const name = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'a task name: a letter or "_", then letters, digits, "_", "." or "-"')
-  .refine((value) => value !== 'rxproc', '"rxproc" is the name of rxproc\'s own messages');
+  .refine((value) => value !== 'rxproc', '"rxproc" is the name of rxproc\'s own messages')
+  // Tasks are kept in plain objects: a "__proto__" key would set the prototype (the task silently dropped),
+  // and "constructor"/"prototype" name what every object already has.
+  .refine((value) => !RESERVED.has(value), RESERVED_MESSAGE);
+
+/**
+ * A map keyed by task names. zod skips a "__proto__" key without checking it (assigning it would set the
+ * prototype), so the task would vanish: it is refused here, before the record sees the map.
+ */
+function byName<T extends z.ZodType>(value: T) {
+  return z.preprocess((input, ctx) => {
+    if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__')) {
+      // Reported as zod reports any other bad key: the same message and line as "constructor".
+      ctx.issues.push({
+        code: 'invalid_key',
+        origin: 'record',
+        path: ['__proto__'],
+        input: '__proto__',
+        issues: [{ code: 'custom', path: [], message: RESERVED_MESSAGE, input: '__proto__' }],
+      });
+    }
+    return input;
+  }, z.record(name, value));
+}
 
 /** One process: a program and its arguments, or a shell line. */
 const command = {
@@ -78,7 +104,7 @@ const task = z
       ])
       .optional(),
     ready: z.union([regex, z.strictObject({ pattern: regex }), z.strictObject({ delay: z.number().min(0).max(2 ** 31 - 1) })]).optional(),
-    dependsOn: z.union([z.array(name), z.record(name, z.enum(['ready', 'completed']))]).optional(),
+    dependsOn: z.union([z.array(name), byName(z.enum(['ready', 'completed']))]).optional(),
     killSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2']).optional(),
     killTimeout: z.number().min(0).max(2 ** 31 - 1).optional(),
   })
@@ -93,7 +119,7 @@ const task = z
 
 /** The shape of `rxproc.yaml` / `rxproc.json`. */
 export const taskFileSchema = z.strictObject({
-  tasks: z.record(name, task).refine((tasks) => Object.keys(tasks).length > 0, 'at least one task'),
+  tasks: byName(task).refine((tasks) => Object.keys(tasks).length > 0, 'at least one task'),
   until: name.optional(),
 });
 

@@ -42,10 +42,13 @@ const NOT_TERMINATING = new Set(['SIGCONT', 'SIGCHLD', 'SIGWINCH', 'SIGURG', 'SI
 function checkOutput(where: string, name: string, value: unknown): OutputOption {
   if (value === 'pipe' || value === 'inherit' || value === 'ignore') return value;
   if (typeof value === 'object' && value !== null && typeof (value as { file?: unknown }).file === 'string') {
-    const { file, append } = value as { file: string; append?: unknown };
-    if (file !== '' && (append === undefined || typeof append === 'boolean')) return { file, append: append === true };
+    const { file, append, noFollow, ...rest } = value as { file: string; append?: unknown; noFollow?: unknown };
+    const isFlag = (flag: unknown): boolean => flag === undefined || typeof flag === 'boolean';
+    if (file !== '' && isFlag(append) && isFlag(noFollow) && Object.keys(rest).length === 0) {
+      return { file, append: append === true, noFollow: noFollow === true };
+    }
   }
-  return reject(where, name, `'pipe', 'inherit', 'ignore' or { file: string, append?: boolean }`, value);
+  return reject(where, name, `'pipe', 'inherit', 'ignore' or { file: string, append?: boolean, noFollow?: boolean }`, value);
 }
 
 /** Checks every option of `spawn$` at call time and applies the defaults. */
@@ -92,6 +95,10 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
     if (o[name] !== undefined && !isId(o[name])) reject(where, name, 'an integer from 0 to 2147483647', o[name]);
   }
   const host = resolveHost(where, o);
+  if (o.uid !== undefined && o.gid === undefined) {
+    // setuid alone keeps the host's group: root's gid 0, with all it may read and write.
+    throw new TypeError(`${where}: option "uid" needs "gid" too: uid alone keeps the host's group (gid ${process.getgid?.() ?? '?'}); pass the user's primary group as gid, e.g. { uid: ${o.uid as number}, gid: <its group> }`);
+  }
   // Copies: a caller changing its objects later must not change (or bypass the checks of) this spawn$.
   return {
     ...options,
