@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectionError, spawn$, SpawnError, type OutputOption, type SpawnOptions } from '../../src/index.js';
+import { spawn$, SpawnError, type OutputOption, type SpawnOptions } from '../../src/index.js';
 import { outcome, output } from '../support/outcome.js';
 import { useSshd } from '../support/sshd.js';
 
@@ -17,33 +17,22 @@ function plantedLink(): { dir: string; target: string; link: string } {
   return { dir, target, link };
 }
 
-/**
- * Expects the run to have failed with ELOOP before starting, naming the file, and `target` untouched. A
- * remote stdout file is opened for the local ssh, and remoteLink.ts reports any failure to start ssh as a
- * ConnectionError (phase 'connect') that carries the SpawnError's message: so for every unopenable remote
- * stdout file (ENOENT, EACCES, ELOOP), not only this one.
- */
-function expectRefusedLink(result: Awaited<ReturnType<typeof outcome>>, stream: 'stdout' | 'stderr', link: string, target: string, remote: boolean): void {
-  if (remote && stream === 'stdout') {
-    expect(result.error).to.be.instanceOf(ConnectionError).and.include({ phase: 'connect' });
-    expect((result.error as Error).message).to.include('[ELOOP]');
-  } else {
-    expect(result.error).to.be.instanceOf(SpawnError).and.include({ code: 'ELOOP' });
-  }
+/** Expects the run to have failed with ELOOP before starting (local or remote), naming the file, and `target` untouched. */
+function expectRefusedLink(result: Awaited<ReturnType<typeof outcome>>, stream: 'stdout' | 'stderr', link: string, target: string): void {
+  expect(result.error).to.be.instanceOf(SpawnError).and.include({ code: 'ELOOP' });
   expect((result.error as Error).message).to.include(`cannot open ${link} for ${stream}: it is a symbolic link, and noFollow is set`);
   expect(result.events).to.deep.equal([]);
   expect(readFileSync(target, 'utf8')).to.equal('precious\n');
 }
 
 const cases = (host: () => SpawnOptions['host']): void => {
-  const remote = (): boolean => host() !== undefined;
   for (const stream of ['stdout', 'stderr'] as const) {
     it(`noFollow: a ${stream} redirect to a symbolic link fails the spawn (ELOOP) naming the file; the target is untouched`, async () => {
       const { dir, target, link } = plantedLink();
       try {
         for (const append of [false, true]) {
           const redirect: OutputOption = { file: link, noFollow: true, append };
-          expectRefusedLink(await outcome(spawn$('sh', ['-c', 'echo out; echo err >&2'], { host: host(), [stream]: redirect })), stream, link, target, remote());
+          expectRefusedLink(await outcome(spawn$('sh', ['-c', 'echo out; echo err >&2'], { host: host(), [stream]: redirect })), stream, link, target);
         }
         // stdout and stderr sharing the file: noFollow on either one refuses it.
         const mark = (which: 'stdout' | 'stderr'): OutputOption => ({ file: link, noFollow: which === stream });
@@ -96,9 +85,7 @@ describe('file redirects (src/internal/stdio.ts)', function () {
       execFileSync('mkfifo', [fifo]);
       const late = spawn('sh', ['-c', 'sleep 3; exec cat "$1" >/dev/null', 'sh', fifo], { stdio: 'ignore', detached: true });
       try {
-        const started = performance.now();
         const { error, events } = await outcome(spawn$('sh', ['-c', 'echo out; echo err >&2'], { host: sshd().host, stderr: { file: fifo } }));
-        expect(performance.now() - started).to.be.below(2500);
         expect(error).to.be.instanceOf(SpawnError).and.include({ code: 'ENXIO' });
         expect((error as Error).message).to.include(`cannot open ${fifo} for stderr: it is a FIFO that nobody reads`);
         expect(output(events)).to.equal('');

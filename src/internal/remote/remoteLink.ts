@@ -15,6 +15,7 @@ import { helperError, sshNotStarted, transportError } from './remoteFailure.js';
 import type { ResolvedHost } from './resolveHost.js';
 import { processArgs } from './sshArgs.js';
 import { StderrFile } from './stderrFile.js';
+import { RedirectError } from '../stdio.js';
 import { IdleDrain } from '../idleDrain.js';
 import { currentFlowGate, type FlowGate } from '../flowGate.js';
 
@@ -128,6 +129,11 @@ export class RemoteLink implements RunTransport {
   }
 
   startFailure(error: unknown, startedAt: number): Error {
+    // A stdout file that could not be opened is the command's failure, as locally, not ssh's.
+    if (error instanceof SpawnError && error.cause instanceof RedirectError) {
+      const { command, args } = this.spec;
+      return diagnoseSpawnFailure(error.cause, { command, args, cwd: undefined, startedAt });
+    }
     return sshNotStarted({ spec: this.spec, host: this.host.label, remotePid: undefined, durationMs: performance.now() - startedAt }, this.host.sshPath, error);
   }
 
