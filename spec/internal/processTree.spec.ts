@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { filter, firstValueFrom, take, type Subscription } from 'rxjs';
 import { liveProcessCount, spawn$, type ProcessEvent } from '../../src/index.js';
+import { groupHasLiveMember } from '../../src/internal/groupMembers.js';
 import { delay, outcome, recordKills } from '../support/outcome.js';
 import { eventually, isAlive } from '../support/processes.js';
 
@@ -156,4 +157,40 @@ describe('termination (ProcessTree)', () => {
     expect(await eventually(() => !isAlive(pid))).to.equal(true);
   });
 
+  describe('a group whose members the host may not signal (EPERM)', () => {
+    // The specs run as root, which may signal anyone: EPERM is simulated for the group's id, as an
+    // unprivileged host would get it once every member has become another user (setuid, `su`, `setpriv`).
+    let denied = 0;
+    const original = process.kill;
+    beforeEach(() => {
+      denied = 0;
+      process.kill = ((pid: number, signal?: string | number) => {
+        if (denied !== 0 && pid === -denied) throw Object.assign(new Error(`kill EPERM`), { code: 'EPERM', errno: -1, syscall: 'kill' });
+        return original.call(process, pid, signal);
+      }) as typeof process.kill;
+    });
+    afterEach(() => {
+      process.kill = original;
+    });
+
+    it('still has a live member for groupHasLiveMember', async () => {
+      const { pid, sub } = await startAndRead(spawn$('sh', ['-c', 'echo go; exec sleep 30']));
+      denied = pid;
+      expect(groupHasLiveMember(pid)).to.equal(true);
+      denied = 0;
+      sub.unsubscribe();
+    });
+
+    it('keeps the tree tracked (liveProcessCount) until its members are gone, though it cannot signal them', async () => {
+      const { pid, text, sub } = await startAndRead(spawn$('sh', ['-c', 'sleep 1 & echo $!']));
+      const grandchild = Number(text);
+      denied = pid;
+      sub.unsubscribe();
+      await delay(100);
+      expect(isAlive(grandchild), 'the signal could not reach it').to.equal(true);
+      expect(liveProcessCount(), 'still rxproc\'s').to.equal(1);
+      expect(await eventually(() => liveProcessCount() === 0, 4000)).to.equal(true);
+      expect(isAlive(grandchild)).to.equal(false);
+    });
+  });
 });

@@ -49,7 +49,10 @@ export class ProcessTree {
     });
   }
 
-  /** Sends `signal` to every process of the group; `false` when the group is empty. */
+  /**
+   * Sends `signal` to every process of the group; `false` when the group is empty. `true` also when the
+   * group has members but none the host may signal (EPERM: they changed their user id).
+   */
   signalGroup(signal: NodeJS.Signals | number): boolean {
     return send(-this.pid, signal);
   }
@@ -118,12 +121,16 @@ export class ProcessTree {
   }
 }
 
+/**
+ * `true` when there is something to signal. ESRCH: nothing there any more. EPERM: there is, but no process
+ * of it may be signalled by the host (its members changed their user id): not gone, so the tree stays
+ * alive and tracked until they are, although the signal (and the SIGKILL after killTimeout) reaches none.
+ */
 function send(pid: number, signal: NodeJS.Signals | number): boolean {
   try {
     process.kill(pid, signal);
     return true;
-  } catch {
-    // ESRCH: nothing there any more. EPERM: a member changed uid; nothing rxproc may do about it.
-    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { onExit } from 'signal-exit';
+import { GROUP_STOP_SH } from './groupMembers.js';
 import type { ProcessTree } from './processTree.js';
 
 /**
@@ -74,19 +75,28 @@ function killAllOnExit(): void {
 }
 
 /**
+ * The reaper: `sh -c REAPER_SCRIPT rxproc-reaper PGID MS [PGID MS …]`. Each group has already been sent its
+ * killSignal; `rxp_stop` (see {@link GROUP_STOP_SH}) leaves it as soon as it is empty (or its id now belongs
+ * to another group) and sends SIGKILL only to a group that is still ours after MS ms.
+ */
+export const REAPER_SCRIPT = `${GROUP_STOP_SH}
+while [ "$#" -ge 2 ]; do
+  rxp_stop - "$1" "$2" </dev/null >/dev/null 2>&1 &
+  shift 2
+done
+wait
+`;
+
+/**
  * The host is going away and cannot wait for `killTimeout`: a detached shell outlives it and sends SIGKILL
- * to each group that is still not empty when its time is up.
+ * to each group that is still alive, and still the same group, when its time is up.
  */
 function startReaper(pending: ReadonlyArray<{ pgid: number; afterMs: number }>): void {
-  const jobs = pending.map(
-    ({ pgid, afterMs }) =>
-      // A POSIX sleep may take whole seconds only: then round up rather than kill early.
-      `(sleep ${(afterMs / 1000).toFixed(3)} || sleep ${Math.ceil(afterMs / 1000)}; kill -s 0 -- -${pgid} && kill -s KILL -- -${pgid}) 2>/dev/null &`,
-  );
+  const args = pending.flatMap(({ pgid, afterMs }) => [String(pgid), String(Math.max(0, Math.ceil(afterMs)))]);
   try {
     // A bare environment: the reaper is rxproc's, not the application's.
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-    spawn('/bin/sh', ['-c', `${jobs.join('\n')}\nwait`], { detached: true, stdio: 'ignore', env }).unref();
+    spawn('/bin/sh', ['-c', REAPER_SCRIPT, 'rxproc-reaper', ...args], { detached: true, stdio: 'ignore', env }).unref();
   } catch {
     // Nothing more can be done while the host exits; the first signal was sent.
   }

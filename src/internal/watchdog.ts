@@ -1,26 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { GROUP_STOP_SH } from './groupMembers.js';
 
 /**
  * The opt-in guard against the host's sudden death (SIGKILL, the OOM killer, a crash that runs no exit
  * hook): one detached shell per host reads "+ PGID GRACE" / "- PGID" lines from a pipe the host holds.
  * When the host dies, however it dies, the kernel closes that pipe; the shell reads EOF and stops every
- * group still registered (killSignal is not known to it: SIGTERM, then SIGKILL after GRACE seconds).
- * Builtins only, so it costs no process per registration.
+ * group still registered (killSignal is not known to it: SIGTERM, then SIGKILL after GRACE ms) with
+ * `rxp_stop` (see {@link GROUP_STOP_SH}): it leaves a group as soon as it is empty, and never signals a
+ * group that reused the id. Builtins only while the host lives, so it costs no process per registration.
  */
-const SCRIPT = `
+export const WATCHDOG_SCRIPT = `${GROUP_STOP_SH}
 groups=''
 while read -r op pgid grace; do
+  case "$pgid" in ''|*[!0-9]*) continue ;; esac
   case "$op" in
-    +) groups="$groups $pgid:$grace" ;;
+    +) case "$grace" in none|[0-9]*) ;; *) continue ;; esac; groups="$groups $pgid:$grace" ;;
     -) rest=''; for e in $groups; do case "$e" in "$pgid":*) ;; *) rest="$rest $e" ;; esac; done; groups=$rest ;;
   esac
 done
 for e in $groups; do
-  pgid=\${e%%:*}; grace=\${e#*:}
-  kill -s TERM -- -"$pgid" 2>/dev/null || continue
-  [ "$grace" = none ] && continue
-  (sleep "$grace" 2>/dev/null || sleep "\${grace%.*}"; kill -s 0 -- -"$pgid" && kill -s KILL -- -"$pgid") 2>/dev/null &
+  rxp_stop TERM "\${e%%:*}" "\${e#*:}" </dev/null >/dev/null 2>&1 &
 done
 wait
 `;
@@ -33,7 +33,7 @@ function send(line: string): void {
 }
 
 function start(): ChildProcess {
-  const child = spawn('/bin/sh', ['-c', SCRIPT], {
+  const child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'rxproc-watchdog'], {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
@@ -49,7 +49,7 @@ function start(): ChildProcess {
 
 /** Puts a process group under the watchdog; `killTimeout` in ms (Infinity: SIGTERM only). */
 export function guard(pgid: number, killTimeout: number): void {
-  send(`+ ${pgid} ${Number.isFinite(killTimeout) ? (killTimeout / 1000).toFixed(3) : 'none'}`);
+  send(`+ ${pgid} ${Number.isFinite(killTimeout) ? Math.max(0, Math.ceil(killTimeout)) : 'none'}`);
 }
 
 /** Takes a group that is gone off the watchdog's list. */
