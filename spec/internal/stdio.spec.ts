@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn$, SpawnError, type OutputOption, type SpawnOptions } from '../../src/index.js';
 import { outcome, output } from '../support/outcome.js';
+import { eventually } from '../support/processes.js';
 import { useSshd } from '../support/sshd.js';
 
 /** A folder with `target` (a file that must not change) and `link`, a symbolic link to it. */
@@ -71,6 +72,36 @@ describe('file redirects (src/internal/stdio.ts)', function () {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+    it('a FIFO with a reader gets a blocking descriptor: 300 kB through a slow reader arrive whole', async () => {
+      // The open is non-blocking (so a FIFO without a reader can never block the host); the child must still
+      // get a blocking descriptor, or its writes into the full FIFO would fail with EAGAIN.
+      const dir = mkdtempSync(join(tmpdir(), 'rxproc-fifo-'));
+      let reader: ReturnType<typeof spawn> | undefined;
+      try {
+        const fifo = join(dir, 'fifo');
+        execFileSync('mkfifo', [fifo]);
+        // The reader opens the FIFO read-write (never blocks), says so, then reads slowly: 300 kB, far more
+        // than the FIFO holds, so the writer must block while it waits.
+        reader = spawn('sh', ['-c', 'exec 3<>"$1"; echo ready; sleep 0.3; head -c 300000 <&3 | wc -c', 'sh', fifo], { stdio: ['ignore', 'pipe', 'ignore'] });
+        let said = '';
+        reader.stdout!.on('data', (data: Buffer) => (said += data.toString()));
+        const readerDone = new Promise((resolve) => reader!.once('close', resolve));
+        await eventually(() => said.startsWith('ready'), 30_000, 5);
+        const { error } = await outcome(spawn$('head', ['-c', '300000', '/dev/zero'], { stdout: { file: fifo } }));
+        expect(error).to.equal(undefined);
+        await readerDone;
+        expect(said.replace('ready', '').trim()).to.equal('300000');
+      } finally {
+        // (a writer that failed leaves the reader waiting for bytes that never come)
+        reader?.kill('SIGKILL');
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('a redirect to a device (/dev/null) works as before', async () => {
+      const { error } = await outcome(spawn$('head', ['-c', '300000', '/dev/zero'], { stdout: { file: '/dev/null' }, stderr: { file: '/dev/null', append: true } }));
+      expect(error).to.equal(undefined);
+    });
   });
 
   describe('remote (the redirect files are the host\'s)', () => {
@@ -96,3 +127,4 @@ describe('file redirects (src/internal/stdio.ts)', function () {
     });
   });
 });
+

@@ -1,7 +1,8 @@
 import { closeSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FileRedirect, OutputOption } from '../../options.js';
-import { openRedirect, RedirectError } from '../stdio.js';
+import { openRedirect } from '../openRedirect.js';
+import { RedirectError } from '../stdio.js';
 
 /**
  * A remote process's stderr redirected to a (local) file. ssh's stderr carries the helper's markers, so
