@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { liveProcessCount, spawn$ } from '../../src/index.js';
 import { REAPER_SCRIPT } from '../../src/internal/registry.js';
 import { delay, outcome } from '../support/outcome.js';
+import { canForceReuse, forcedReuse } from '../support/pidReuse.js';
 import { eventually, isAlive } from '../support/processes.js';
 
 const root = resolve(__dirname, '../..');
@@ -84,40 +84,6 @@ describe('host exit (registry)', function () {
   });
 });
 
-/**
- * Run in a private pid namespace (its pid 1): starts "our" group P (`setsid`, ignores SIGTERM, ends by itself
- * 0.4 s later), hands it to the reaper (killTimeout 2000 ms) as the exit hook does, and as soon as P is gone
- * gives an unrelated `setsid sleep 60` the same id through ns_last_pid. Prints "reused", then "alive" if the
- * unrelated group survived the reaper's exit. Leaving the namespace kills it.
- */
-const REUSE_DRIVER = `
-script=$1
-mkfifo "$2/ready" || exit 2
-setsid sh -c 'trap "" TERM; echo >"$1"; sleep 0.4' sh "$2/ready" & P=$!
-read -r _ <"$2/ready"
-sh -c "$script" rxproc-reaper "$P" 2000 & R=$!
-wait "$P"
-n=0
-while :; do
-  echo $((P - 1)) >/proc/sys/kernel/ns_last_pid
-  setsid sleep 60 & U=$!
-  [ "$U" = "$P" ] && break
-  kill "$U"; wait "$U"
-  n=$((n + 1)); [ "$n" -lt 50 ] || exit 3
-done
-for i in 1 2 3 4 5 6 7 8 9 10; do
-  read -r l </proc/$U/stat; set -- \${l##*") "}; [ "$3" = "$P" ] && { echo reused; break; }; sleep 0.05
-done
-wait "$R"
-l='x) gone'; read -r l </proc/$U/stat 2>/dev/null; set -- \${l##*") "}; [ "$1" != Z ] && [ "$1" != gone ] && [ "$3" = "$P" ] && echo alive
-`;
-
-/** Whether pid namespaces with a writable ns_last_pid are available (root, util-linux unshare). */
-function canForceReuse(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  return spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', 'echo 50 >/proc/sys/kernel/ns_last_pid'], { stdio: 'ignore' }).status === 0;
-}
-
 // The reaper's shell, driven directly with the arguments the exit hook gives it (PGID MS …).
 describe('host exit: the reaper', function () {
   this.timeout(20000);
@@ -149,17 +115,7 @@ describe('host exit: the reaper', function () {
 
   it('does not SIGKILL an unrelated group that got the id of ours once ours was gone (forced pid reuse)', function () {
     if (!canForceReuse()) this.skip();
-    const dir = mkdtempSync(join(tmpdir(), 'rxproc-reaper-'));
-    try {
-      const run = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', REUSE_DRIVER, 'driver', REAPER_SCRIPT, dir], {
-        encoding: 'utf8',
-        timeout: 15000,
-      });
-      expect(run.status, run.stderr).to.equal(0);
-      expect(run.stdout.split('\n')).to.include.members(['reused', 'alive']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(forcedReuse(REAPER_SCRIPT, 'sh -c "$script" rxproc-reaper "$P" 2000 & K=$!')).to.include.members(['reused', 'alive']);
   });
 
   it('ignores a pgid that is not a plain number', async () => {
