@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { OutputLimitError } from '../errors/OutputLimitError.js';
-import type { ProcessEvent } from '../events.js';
+import type { ProcessEvent, RestartEvent } from '../events.js';
 
 /** Options of {@link collectOutput}. */
 export interface CollectOutputOptions<E extends 'utf8' | 'buffer' = 'utf8' | 'buffer'> {
@@ -26,8 +26,6 @@ export interface CollectedOutput<T extends string | Buffer = string> {
 /** The default `maxBuffer`: 100 MiB per stream. */
 export const DEFAULT_MAX_BUFFER = 100 * 1024 * 1024;
 
-/** An event that starts a new run of the same process (see `retryOnExit`): what was collected is dropped. */
-type Restart = { readonly type: 'restart' };
 
 /**
  * Collects a process's output and emits it once, with its exit status, when the process completes.
@@ -48,11 +46,11 @@ type Restart = { readonly type: 'restart' };
  *   an `exit` event fails with a `TypeError`. On a pipeline, `stderr` holds every stage's stderr.
  * @throws TypeError at call time when an option is invalid.
  */
-export function collectOutput(options?: CollectOutputOptions<'utf8'>): OperatorFunction<ProcessEvent | Restart, CollectedOutput<string>>;
-export function collectOutput(options: CollectOutputOptions<'buffer'>): OperatorFunction<ProcessEvent | Restart, CollectedOutput<Buffer>>;
+export function collectOutput(options?: CollectOutputOptions<'utf8'>): OperatorFunction<ProcessEvent | Pick<RestartEvent, 'type'>, CollectedOutput<string>>;
+export function collectOutput(options: CollectOutputOptions<'buffer'>): OperatorFunction<ProcessEvent | Pick<RestartEvent, 'type'>, CollectedOutput<Buffer>>;
 export function collectOutput(
   options: CollectOutputOptions = {},
-): OperatorFunction<ProcessEvent | Restart, CollectedOutput<string> | CollectedOutput<Buffer>> {
+): OperatorFunction<ProcessEvent | Pick<RestartEvent, 'type'>, CollectedOutput<string> | CollectedOutput<Buffer>> {
   const { encoding = 'utf8', maxBuffer = DEFAULT_MAX_BUFFER } = options;
   if (encoding !== 'utf8' && encoding !== 'buffer') {
     throw new TypeError(`collectOutput: option "encoding" must be 'utf8' or 'buffer', got ${String(encoding)}`);
