@@ -117,6 +117,31 @@ describe('remote: security (issue 12)', function () {
     }
   });
 
+  it('after the helper\'s hold marker, stdout beyond 1 MiB before a late spawn report is held back, not an error (a busy remote host)', async () => {
+    // A fake ssh that plays a Perl helper whose parent is slow to report the spawn: hold, then 4 MiB of the
+    // command's stdout, while the spawn report comes 0.5 s later from another process.
+    const dir = mkdtempSync(join(tmpdir(), 'rxproc-fakessh-'));
+    try {
+      const fake = join(dir, 'ssh');
+      const script = [
+        '#!/bin/sh',
+        'IFS= read -r n',
+        "printf '\\036%s hold\\n' \"$n\" >&2",
+        "(sleep 0.5; printf '\\036%s spawn 4242 perl\\n' \"$n\" >&2) &",
+        'head -c 4194304 /dev/zero',
+        'wait',
+        "printf '\\036%s exit 0\\n' \"$n\" >&2",
+      ].join('\n');
+      writeFileSync(fake, `${script}\n`, { mode: 0o755 });
+      const result = await outcome(spawn$('true', [], { host: { host: 'fake', sshPath: fake, multiplex: false } }));
+      expect(result.error).to.equal(undefined);
+      expect(result.events[0]).to.include({ type: 'spawn', pid: 4242 });
+      expect(output(result.events).length).to.equal(4194304);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("the user's env does not act on the Perl helper (PERL5OPT, PERL5LIB), but reaches the command", async () => {
     const env = { PERL5OPT: '-Mstrict_nonexistent_rx', PERL5LIB: '/nonexistent-rx' };
     const result = await outcome(spawn$('sh', ['-c', 'printf "%s|%s" "$PERL5OPT" "$PERL5LIB"'], { host: host({ wrapper: 'perl' }), env }));

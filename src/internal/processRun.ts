@@ -49,7 +49,7 @@ export class ProcessRun {
   ) {
     this.startedAt = spec.subscribedAt ?? performance.now();
     const emit = (event: ProcessEvent): void => subscriber.next(event);
-    this.transport = spec.session === undefined ? new LocalTransport(spec, emit) : new RemoteLink(spec, spec.session, emit, { reportedEnd: () => this.controls?.exited(), drainExpired: this.finish, gate: this.gate });
+    this.transport = spec.session === undefined ? new LocalTransport(spec, emit) : new RemoteLink(spec, spec.session, emit, { reportedEnd: () => this.controls?.exited(), drainExpired: this.finish, gate: this.gate, holdStdout: this.holdStdout });
   }
 
   start(): void {
@@ -126,6 +126,13 @@ export class ProcessRun {
     const failure = exitFailure(this.spec, { ...end, durationMs, stderr }, this.timedOut);
     if (failure === undefined) this.subscriber.complete();
     else this.subscriber.error(failure);
+  };
+
+  /** Stops or resumes reading the child's stdout for its transport; resuming respects the consumer's backpressure. */
+  private readonly holdStdout = (held: boolean): void => {
+    const stdout = this.child?.stdout;
+    if (held) stdout?.pause();
+    else if (this.gate?.isPaused !== true) stdout?.resume();
   };
 
   /** The `timeout` ran out before the exit (confirmed after a poll: an exit already waiting was seen first). */

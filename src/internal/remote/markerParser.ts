@@ -46,6 +46,11 @@ export class MarkerParser {
     if (this.tag.length >= MAX_MARKER_LINE) throw new RangeError('MarkerParser: nonce too long');
   }
 
+  /** Whether a `hold` marker came and the next marker has not yet (the Perl helper is starting the command). */
+  get isHolding(): boolean {
+    return this.holding !== undefined;
+  }
+
   /** How many bytes are held back, waiting for the next chunk: always below {@link MAX_MARKER_LINE}. */
   get held(): number {
     return this.heldLength;

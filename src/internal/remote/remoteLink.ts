@@ -56,6 +56,8 @@ export class RemoteLink implements RunTransport {
       readonly drainExpired: () => void;
       /** The consumer's backpressure, if any. */
       readonly gate: FlowGate | undefined;
+      /** Stops (`true`) or resumes reading ssh's stdout, while the spawn report is awaited. */
+      readonly holdStdout: (held: boolean) => void;
     },
   ) {
     this.host = spec.options.host!;
@@ -98,7 +100,13 @@ export class RemoteLink implements RunTransport {
     else {
       this.heldBytes += event.data.length;
       if (this.heldBytes <= MAX_HELD_STDOUT) return void this.heldStdout.push(event.data);
-      // No helper sends that: fail now rather than hold it all.
+      // After the helper's hold marker the command is running and its spawn report is on its way (a busy
+      // host may be slow to send it): stop reading until it comes, memory stays bounded.
+      if (this.parser.isHolding) {
+        this.heldStdout.push(event.data);
+        return this.run.holdStdout(true);
+      }
+      // Before any word of the helper: no helper sends that. Fail now rather than hold it all.
       this.heldStdout = [];
       this.overflow = `more than ${MAX_HELD_STDOUT} bytes of stdout arrived before the remote helper reported the spawn`;
       this.run.drainExpired();
@@ -159,8 +167,10 @@ export class RemoteLink implements RunTransport {
       this.remotePid = Number(first);
       this.emit({ type: 'spawn', pid: this.remotePid, host: this.host.label });
       const held = this.heldStdout ?? [];
+      const wasHeld = this.heldBytes > MAX_HELD_STDOUT;
       this.heldStdout = undefined;
       for (const data of held) this.emit({ type: 'stdout', data });
+      if (wasHeld) this.run.holdStdout(false);
     } else if ((event === 'exit' || event === 'signal') && this.reported === undefined) {
       // A signal keeps the remote system's name, even where this one has no signal of that name.
       this.reported = event === 'exit' ? { exitCode: Number(first), signal: null } : { exitCode: null, signal: first as NodeJS.Signals };
