@@ -1,12 +1,15 @@
 import { ControlMaster } from './controlMaster.js';
 import type { ResolvedHost } from './resolveHost.js';
-import { once, tooMany, type HostPool, type PoolOwner, type SessionSlot, type SlotRequest } from './slots.js';
+import { once, tooMany, type HostPool, type MasterFactory, type PoolMaster, type PoolOwner, type SessionSlot, type SlotRequest } from './slots.js';
+
+/** The real masters: OpenSSH ControlMaster processes. */
+const controlMasters: MasterFactory = (host, controlPath, onReady, onClosed) => new ControlMaster(host, controlPath, onReady, onClosed);
 
 /** A request being served: its places on ready masters, and how many it still waits for on starting ones. */
 interface Ticket {
   readonly request: SlotRequest;
   readonly slots: SessionSlot[];
-  readonly waitingOn: Map<ControlMaster, number>;
+  readonly waitingOn: Map<PoolMaster, number>;
 }
 
 /**
@@ -16,16 +19,18 @@ interface Ticket {
  * waiting for the rest, which could deadlock two pipelines).
  */
 export class SharedPool implements HostPool {
-  private readonly masters: ControlMaster[] = [];
+  private readonly masters: PoolMaster[] = [];
   private readonly waiting: SlotRequest[] = [];
   private readonly tickets = new Set<Ticket>();
-  private readonly idle = new Map<ControlMaster, NodeJS.Timeout>();
+  private readonly idle = new Map<PoolMaster, NodeJS.Timeout>();
   private pumping = false;
   private pumpAgain = false;
 
   constructor(
     private readonly host: ResolvedHost,
     private readonly owner: PoolOwner,
+    /** Makes the masters (the specs pass a fake one). */
+    private readonly newMaster: MasterFactory = controlMasters,
   ) {}
 
   acquire(request: SlotRequest): () => void {
@@ -108,26 +113,26 @@ export class SharedPool implements HostPool {
     ticket.waitingOn.clear();
   }
 
-  private open(): ControlMaster {
-    const master = new ControlMaster(this.host, this.owner.socketPath(), this.onReady, this.onClosed);
+  private open(): PoolMaster {
+    const master = this.newMaster(this.host, this.owner.socketPath(), this.onReady, this.onClosed);
     this.masters.push(master);
     master.start();
     return master;
   }
 
-  private slotOn(master: ControlMaster): SessionSlot {
+  private slotOn(master: PoolMaster): SessionSlot {
     return once(master.controlPath, () => this.done(master));
   }
 
   /** A session on `master` ended, or a promise of one was withdrawn. */
-  private done(master: ControlMaster): void {
+  private done(master: PoolMaster): void {
     master.sessions--;
     if (master.sessions === 0 && master.state === 'starting') void master.close(); // nobody waits for it any more
     else if (master.sessions === 0 && master.state === 'ready') this.idle.set(master, setTimeout(() => void master.close(), this.host.keepAlive).unref());
     this.pump();
   }
 
-  private readonly onReady = (master: ControlMaster): void => {
+  private readonly onReady = (master: PoolMaster): void => {
     for (const ticket of [...this.tickets]) {
       const count = ticket.waitingOn.get(master);
       if (count === undefined) continue;
@@ -139,7 +144,7 @@ export class SharedPool implements HostPool {
     }
   };
 
-  private readonly onClosed = (master: ControlMaster, message: string | undefined): void => {
+  private readonly onClosed = (master: PoolMaster, message: string | undefined): void => {
     this.masters.splice(this.masters.indexOf(master), 1);
     clearTimeout(this.idle.get(master));
     this.idle.delete(master);

@@ -1,5 +1,7 @@
 // Places on connections: what a pool gives out, what asks for it, and what every pool offers.
 
+import type { ResolvedHost } from './resolveHost.js';
+
 /** A place for one process on a host: through a shared connection (its socket), or on its own one. */
 export interface SessionSlot {
   readonly controlPath: string | undefined;
@@ -33,6 +35,27 @@ export interface PoolOwner {
   /** The pool has nothing left. */
   emptied(pool: HostPool): void;
 }
+
+/** What a shared pool uses of one shared connection: a `ControlMaster`, or a fake in the specs. */
+export interface PoolMaster {
+  readonly controlPath: string;
+  /** Sessions granted or promised on this connection (the pool counts them). */
+  sessions: number;
+  readonly state: 'starting' | 'ready' | 'closing' | 'closed';
+  /** Whether it may take new sessions. */
+  readonly usable: boolean;
+  start(): void;
+  /** Stops the connection; resolves once it is gone. */
+  close(): Promise<void>;
+}
+
+/** Makes a (not yet started) master; it calls `onReady` once connected and `onClosed` once gone. */
+export type MasterFactory = (
+  host: ResolvedHost,
+  controlPath: string,
+  onReady: (master: PoolMaster) => void,
+  onClosed: (master: PoolMaster, message: string | undefined) => void,
+) => PoolMaster;
 
 /** A request too large for the pool's limits fails at once (it could never be served). */
 export function tooMany(request: SlotRequest, capacity: number, limit: string): boolean {
