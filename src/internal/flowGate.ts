@@ -18,8 +18,9 @@ export class FlowGate {
     return this.paused;
   }
 
-  /** Enrols an output stream; it is paused at once if the gate is closed. */
+  /** Enrols an output stream; it is paused at once if the consumer is full. A gate closed for good enrols nothing. */
   add(stream: Readable): void {
+    if (this.closed) return;
     this.members.add(stream);
     if (this.paused) stream.pause();
   }
