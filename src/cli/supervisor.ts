@@ -1,11 +1,11 @@
 import { SpawnError } from '../errors/SpawnError.js';
 import type { ProcessEvent, RestartEvent } from '../events.js';
 import { ProcessExitError } from '../errors/ProcessExitError.js';
-import { FlowGate, withFlowGate } from '../internal/flowGate.js';
-import { afterIo, ioTimeout } from '../internal/ioTimeout.js';
-import { liveProcessCount } from '../internal/registry.js';
-import { LineSplitter } from '../internal/lineSplitter.js';
-import { killAllNow } from '../internal/registry.js';
+import { FlowGate, withFlowGate } from '../internal/io/flowGate.js';
+import { afterIo, ioTimeout } from '../internal/io/ioTimeout.js';
+import { liveProcessCount } from '../internal/terminate/registry.js';
+import { LineSplitter } from '../internal/io/lineSplitter.js';
+import { killAllNow } from '../internal/terminate/registry.js';
 import type { Reporter } from './reporter.js';
 import type { TaskFile } from './schema.js';
 import { dependenciesOf, stopWaves } from './taskGraph.js';

@@ -1,4 +1,4 @@
-import type { CancelTimeout } from '../internal/ioTimeout.js';
+import type { CancelTimeout } from '../internal/io/ioTimeout.js';
 import type { Subscription } from 'rxjs';
 import type { TaskResult } from './reporter.js';
 import type { TaskConfig } from './schema.js';
