@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from './internal/options/validateOptions.js';
+import { MAX_TIMER_MS } from './internal/options/checks.js';
 
 /** Options of {@link exponentialBackoff}. */
 export interface ExponentialBackoffConfig {

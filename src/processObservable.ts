@@ -1,16 +1,10 @@
 import { Observable } from 'rxjs';
 import type { ProcessEvent } from './events.js';
-import { ProcessRun, type ProcessSpec } from './internal/run/processRun.js';
-import { runPipeline } from './internal/run/pipelineRun.js';
-import { acquireSessions } from './internal/remote/pool/acquireSessions.js';
+import type { StageSpec } from './internal/options/stageSpec.js';
 import type { ResolvedOptions } from './internal/options/validateOptions.js';
+import { runStages } from './internal/run/runStages.js';
 
-/** One process of a {@link ProcessObservable}: what {@link spawn$} or {@link pipeTo} was given, checked. */
-export interface StageSpec {
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly options: ResolvedOptions;
-}
+export type { StageSpec } from './internal/options/stageSpec.js';
 
 /**
  * A process, or a pipeline of processes, as a cold Observable: what {@link spawn$} and {@link pipeTo}
@@ -33,13 +27,7 @@ export class ProcessObservable extends Observable<ProcessEvent> {
   readonly stages: readonly StageSpec[];
 
   constructor(stages: readonly StageSpec[]) {
-    super((subscriber) =>
-      // Remote stages first get their place on a connection (at once when there is none).
-      acquireSessions(subscriber, stages, (ready) => {
-        if (ready.length === 1) new ProcessRun(subscriber, ready[0] as ProcessSpec).start();
-        else runPipeline(subscriber, ready);
-      }),
-    );
+    super((subscriber) => runStages(subscriber, stages));
     this.stages = Object.freeze([...stages]);
   }
 

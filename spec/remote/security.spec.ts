@@ -110,7 +110,7 @@ describe('remote: security (issue 12)', function () {
       const result = await outcome(spawn$('true', [], { host: { host: 'fake', sshPath: fake, multiplex: false } }));
       expect(result.events).to.deep.equal([]);
       expect(result.error).to.be.instanceOf(ConnectionError).and.include({ phase: 'connect' });
-      expect((result.error as ConnectionError).message).to.contain('1048576 bytes of stdout arrived before the remote helper reported the spawn');
+      expect((result.error as ConnectionError).message).to.contain('1048576 bytes of stdout arrived before the remote wrapper reported the spawn');
       expect(performance.now() - started).to.be.below(10_000);
     } finally {
       rmSync(dir, { recursive: true, force: true });

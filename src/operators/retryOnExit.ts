@@ -4,7 +4,7 @@ import { SpawnError } from '../errors/SpawnError.js';
 import { currentFlowGate, withFlowGate } from '../internal/io/flowGate.js';
 import type { RestartEvent } from '../events.js';
 import { ioTimeout, type CancelTimeout } from '../internal/io/ioTimeout.js';
-import { MAX_TIMER_MS } from '../internal/options/validateOptions.js';
+import { MAX_TIMER_MS } from '../internal/options/checks.js';
 
 /** Options of {@link retryOnExit}. */
 export interface RetryOnExitConfig {

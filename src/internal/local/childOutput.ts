@@ -2,21 +2,23 @@ import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { StderrEvent, StdoutEvent } from '../../events.js';
 import type { FlowGate } from '../io/flowGate.js';
-import { streamsOf } from './spawnChild.js';
+import { IdleDrain } from '../io/idleDrain.js';
 import { TailBuffer } from '../io/tailBuffer.js';
-
-const STDERR_TAIL_BYTES = 64 * 1024;
+import { STDERR_TAIL_BYTES } from '../processHandle.js';
+import { streamsOf } from './spawnChild.js';
 
 /**
  * A child's piped stdout and stderr, as events: counts the streams still open (completion waits for their
- * end), keeps the tail of stderr for errors, enrols stdout in the consumer's flow gate, and knows how to
- * stop listening (keep draining, so a dying child is not killed by SIGPIPE) and to release the pipes.
+ * end), bounds the wait for that end after the exit by its idleness ({@link IdleDrain}), keeps the tail of
+ * stderr for errors, enrols stdout in the consumer's flow gate, and knows how to stop listening (keep
+ * draining, so a dying child is not killed by SIGPIPE) and to release the pipes.
  */
 export class ChildOutput {
   private open = 0;
   /** Each watched stream's end listener, to remove when no longer listening. */
   private readonly overs = new Map<Readable, () => void>();
   private readonly tail = new TailBuffer(STDERR_TAIL_BYTES);
+  private drain: IdleDrain | undefined;
 
   constructor(
     private readonly child: ChildProcess,
@@ -42,6 +44,15 @@ export class ChildOutput {
     return this.open === 0;
   }
 
+  /**
+   * The child exited with its pipes still open: what it wrote is read first; descendants may hold them
+   * open long after, so `drainTimeout` of silence (never while `heldBack`) ends the wait with `expire`.
+   */
+  drainAfterExit(ms: number, heldBack: () => boolean, expire: () => void): void {
+    this.drain ??= new IdleDrain(ms, heldBack, expire);
+    this.drain.start();
+  }
+
   /** The last 64 KiB of stderr, as text. */
   stderrTail(): string {
     return this.tail.toString();
@@ -49,6 +60,7 @@ export class ChildOutput {
 
   /** Emits nothing more, but keeps reading (and dropping) until the pipes are released. */
   stopListening(): void {
+    this.drain?.stop();
     const { stdout, stderr } = this.child;
     if (stdout !== null) this.gate?.remove(stdout);
     for (const stream of this.handOverStdout ? [stderr] : [stdout, stderr]) {
@@ -83,9 +95,13 @@ export class ChildOutput {
     this.overs.set(stream, over);
   }
 
-  private readonly onStdout = (data: Buffer): void => this.emit({ type: 'stdout', data });
+  private readonly onStdout = (data: Buffer): void => {
+    this.drain?.activity();
+    this.emit({ type: 'stdout', data });
+  };
 
   private readonly onStderr = (data: Buffer): void => {
+    this.drain?.activity();
     this.tail.push(data);
     this.emit({ type: 'stderr', data });
   };

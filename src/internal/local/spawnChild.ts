@@ -1,24 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import { diagnoseSpawnFailure, findNulByte } from './diagnoseSpawnFailure.js';
 import { planStdio, type StdioPlan } from './stdio.js';
 import type { ResolvedOptions } from '../options/validateOptions.js';
-import type { SessionSlot } from '../remote/pool/pools.js';
-
-/** What to run: checked at `spawn$` time, run at each subscription. */
-export interface ProcessSpec {
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly options: ResolvedOptions;
-  /** A pipeline stage: read stdin from this stream (the previous stage's stdout), not from `options.stdin`. */
-  readonly stdinFrom?: Readable;
-  /** A pipeline stage whose stdout is handed to the next stage: it is piped but never read here. */
-  readonly handOverStdout?: boolean;
-  /** A remote process: its place on a connection to `options.host`, granted before it is spawned. */
-  readonly session?: SessionSlot;
-  /** `performance.now()` at the subscription, when it was before the run (a wait for a connection). */
-  readonly subscribedAt?: number;
-}
+import type { StageSpec } from '../options/stageSpec.js';
+import type { StageIo } from '../processHandle.js';
 
 const noop = (): void => undefined;
 
@@ -27,7 +12,7 @@ const noop = (): void => undefined;
  * signalled. Returns the child, or the `SpawnError` of a failure found before or during `spawn()`. A child
  * without a pid has failed too: its `'error'` event (ENOENT, EACCES, EMFILE, …) is still to come.
  */
-export function spawnChild(spec: ProcessSpec, startedAt: number): ChildProcess | Error {
+export function spawnChild(spec: StageSpec, io: StageIo, startedAt: number): ChildProcess | Error {
   const { command, args, options } = spec;
   const env = buildEnv(options);
   const failure = (error: unknown): Error =>
@@ -37,7 +22,7 @@ export function spawnChild(spec: ProcessSpec, startedAt: number): ChildProcess |
   let plan: StdioPlan | undefined;
   let child: ChildProcess;
   try {
-    plan = planStdio(spec.stdinFrom ?? options.stdin, options.stdout, options.stderr, options.cwd);
+    plan = planStdio(io.stdinFrom ?? options.stdin, options.stdout, options.stderr, options.cwd);
     child = spawn(command, args, { cwd: options.cwd, env, stdio: plan.stdio, detached: true, uid: options.uid, gid: options.gid });
   } catch (error) {
     return failure(error);

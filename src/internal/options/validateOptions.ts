@@ -1,7 +1,6 @@
-import { constants } from 'node:os';
-import { inspect } from 'node:util';
 import { isObservable } from 'rxjs';
 import { resolveHost, type ResolvedHost } from '../remote/config/resolveHost.js';
+import { isId, isMs, isSignalName, MAX_ID, MAX_TIMER_MS, reject } from './checks.js';
 import { SPAWN_DEFAULTS, type OutputOption, type SpawnOptions } from '../../options.js';
 
 /** Options after checking, with defaults applied. */
@@ -17,24 +16,6 @@ const KNOWN = new Set<string>([
   'cwd', 'env', 'extendEnv', 'stdin', 'stdout', 'stderr', 'killSignal', 'killTimeout', 'drainTimeout',
   'signals', 'timeout', 'successExitCodes', 'uid', 'gid', 'watchdog', 'host', 'onSettled',
 ]);
-
-/** Throws a `TypeError` naming the option, what was expected and what was given. */
-function reject(where: string, name: string, expected: string, given: unknown): never {
-  const shown = inspect(given, { depth: 1, breakLength: Infinity, maxStringLength: 80, maxArrayLength: 5 });
-  throw new TypeError(`${where}: option "${name}" must be ${expected}, got ${shown}`);
-}
-
-/** Whether `value` names a signal this platform knows (`'SIGTERM'`, not `'sigterm'` or `15`). */
-export function isSignalName(value: unknown): value is NodeJS.Signals {
-  return typeof value === 'string' && Object.hasOwn(constants.signals, value);
-}
-
-/** Node timers cannot wait longer (about 24.8 days); Infinity means "never". */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-
-const isMs = (value: unknown, min: number): value is number =>
-  typeof value === 'number' && value >= min && (value <= MAX_TIMER_MS || value === Infinity);
-const isId = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 2 ** 31 - 1;
 
 /** Signals whose default action neither ends a process nor can be relied on to (ignore, stop, continue). */
 const NOT_TERMINATING = new Set(['SIGCONT', 'SIGCHLD', 'SIGWINCH', 'SIGURG', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
@@ -93,7 +74,7 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
     reject(where, 'successExitCodes', 'a non-empty array of exit codes from 0 to 255', codes);
   }
   for (const name of ['uid', 'gid'] as const) {
-    if (o[name] !== undefined && !isId(o[name])) reject(where, name, 'an integer from 0 to 2147483647', o[name]);
+    if (o[name] !== undefined && !isId(o[name])) reject(where, name, `an integer from 0 to ${MAX_ID}`, o[name]);
   }
   const host = resolveHost(where, o);
   if (o.uid !== undefined && o.gid === undefined) {

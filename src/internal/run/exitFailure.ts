@@ -1,5 +1,5 @@
 import { ProcessExitError, ProcessTimeoutError } from '../../errors/ProcessExitError.js';
-import type { ProcessSpec } from '../local/spawnChild.js';
+import type { StageSpec } from '../options/stageSpec.js';
 
 /** How a process ended, as the exit event says, with the tail of its stderr. */
 export interface ExitFacts {
@@ -16,7 +16,7 @@ export interface ExitFacts {
  * The error a finished process ends its Observable with, or `undefined` when it succeeded: a timeout, a
  * signal, or an exit code outside `successExitCodes`.
  */
-export function exitFailure(spec: ProcessSpec, facts: ExitFacts, timedOut: boolean): ProcessExitError | undefined {
+export function exitFailure(spec: StageSpec, facts: ExitFacts, timedOut: boolean): ProcessExitError | undefined {
   const details = { command: spec.command, args: spec.args, ...facts };
   const { timeout = 0, killSignal, successExitCodes } = spec.options;
   if (timedOut) return new ProcessTimeoutError({ ...details, timeoutMs: timeout, killSignal });

@@ -1,8 +1,9 @@
 import { Observable, type Observer, type Subscriber, type Subscription } from 'rxjs';
 import type { ProcessEvent } from '../../events.js';
-import type { ReadyStage } from '../remote/pool/acquireSessions.js';
-import { ProcessRun } from './processRun.js';
 import { safely } from '../io/reportError.js';
+import type { StageSpec } from '../options/stageSpec.js';
+import type { ProcessHandle } from '../processHandle.js';
+import { ProcessRun } from './processRun.js';
 
 /**
  * Runs `a | b | c` with kernel pipes: each stage's stdout is handed to the next stage as its stdin when it
@@ -16,7 +17,7 @@ import { safely } from '../io/reportError.js';
  *   and their outcome ignored: `yes | head -n 1` succeeds;
  * - the pipeline completes when the last stage has, and every other stage has completed or was stopped.
  */
-export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readonly ReadyStage[]): void {
+export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readonly StageSpec[], handles: readonly ProcessHandle[], startedAt: number): void {
   const last = stages.length - 1;
   const runs: ProcessRun[] = [];
   const subscriptions: Subscription[] = [];
@@ -34,7 +35,7 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
   /** Stage `reader` exited: stop what still writes into it (and further up); what has ended counts. */
   const stopUpstreamOf = (reader: number): void => {
     for (let i = 0; i < reader; i++) {
-      if (settled[i] || runs[i]!.childEnded) continue;
+      if (settled[i] || runs[i]!.hasEnded) continue;
       settled[i] = true;
       subscriptions[i]?.unsubscribe();
     }
@@ -65,18 +66,18 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
   };
 
   for (let i = 0; i <= last && !subscriber.closed; i++) {
-    const spec = { ...stages[i]!, stdinFrom: runs[i - 1]?.stdout ?? undefined, handOverStdout: i < last };
+    const io = { stdinFrom: runs[i - 1]?.stdout ?? undefined, handOverStdout: i < last };
     const stage$ = new Observable<ProcessEvent>((inner) => {
-      runs[i] = new ProcessRun(inner, spec);
+      runs[i] = new ProcessRun(inner, stages[i]!, handles[i]!, startedAt, io);
       runs[i]!.start();
     });
     subscriptions[i] = stage$.subscribe(i === last ? downstream : upstream(i));
   }
-  // Stages never started (an earlier one failed at once) give back their places on a connection, and
-  // their runs are over.
+  // Stages never started (an earlier one failed at once) give back what their handles hold (a session on
+  // a connection), and their runs are over.
   stages.forEach((stage, i) => {
     if (runs[i] !== undefined) return;
-    stage.session?.release();
+    handles[i]!.release();
     if (stage.options.onSettled !== undefined) safely(stage.options.onSettled);
   });
 }

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { REMOTE_DEFAULTS, type RemoteHost } from '../../../remoteHost.js';
-import { MAX_TIMER_MS } from '../../options/validateOptions.js';
+import { isMs, MAX_TIMER_MS, reject } from '../../options/checks.js';
 
 /** A {@link RemoteHost} after checking, with its defaults applied. */
 export interface ResolvedHost extends Required<Omit<RemoteHost, 'user' | 'port' | 'identityFile' | 'configFile' | 'sshOptions'>> {
@@ -32,11 +32,6 @@ const SH_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const OPTION_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
 /** Set by rxproc for every connection; a user value would break the transport. */
 const RESERVED = new Set(['controlmaster', 'controlpath', 'controlpersist', 'requesttty', 'escapechar', 'batchmode', 'remotecommand', 'sessiontype', 'stdinnull', 'forkafterauthentication']);
-
-function reject(where: string, name: string, expected: string, given: unknown): never {
-  const shown = inspect(given, { depth: 1, breakLength: Infinity, maxStringLength: 80 });
-  throw new TypeError(`${where}: option "${name}" must be ${expected}, got ${shown}`);
-}
 
 const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 1000;
 
@@ -70,7 +65,7 @@ export function resolveHost(where: string, options: Readonly<Record<string, unkn
   }
   for (const name of ['keepAlive', 'connectTimeout'] as const) {
     const value = o[name];
-    if (value !== undefined && !(typeof value === 'number' && value >= 0 && value <= MAX_TIMER_MS)) reject(where, `host.${name}`, `a number of milliseconds from 0 to ${MAX_TIMER_MS}`, value);
+    if (value !== undefined && !isMs(value, 0, false)) reject(where, `host.${name}`, `a number of milliseconds from 0 to ${MAX_TIMER_MS}`, value);
   }
   if (o.wrapper !== undefined && o.wrapper !== 'auto' && o.wrapper !== 'perl' && o.wrapper !== 'sh') reject(where, 'host.wrapper', `'auto', 'perl' or 'sh'`, o.wrapper);
   const sshOptions: Record<string, string> = {};

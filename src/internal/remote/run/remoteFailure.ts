@@ -1,10 +1,10 @@
 import { ConnectionError } from '../../../errors/ConnectionError.js';
 import { SpawnError } from '../../../errors/SpawnError.js';
-import type { ProcessSpec } from '../../local/spawnChild.js';
+import type { StageSpec } from '../../options/stageSpec.js';
 
 /** What a run knows when no exit was reported: the spec, the host's label, timing and what ssh said. */
 export interface RemoteFacts {
-  readonly spec: ProcessSpec;
+  readonly spec: StageSpec;
   readonly host: string;
   readonly remotePid: number | undefined;
   readonly durationMs: number;
@@ -16,8 +16,8 @@ const ERROR_CODES: Readonly<Record<string, { code: string; reason?: string }>> =
   'wrapper NOSETSID': { code: 'ENOTSUP', reason: 'the host has neither perl nor setsid, which rxproc needs to control the process tree' },
 };
 
-/** The helper's `error …` marker as a `SpawnError` (`exec ENOENT`, `cwd FAILED`, …). */
-export function helperError(marker: string, facts: RemoteFacts): SpawnError {
+/** The wrapper's `error …` marker as a `SpawnError` (`exec ENOENT`, `cwd FAILED`, …). */
+export function wrapperError(marker: string, facts: RemoteFacts): SpawnError {
   const { command, args, options } = facts.spec;
   const [what = '', detail = ''] = marker.split(' ');
   const known = ERROR_CODES[marker] ?? { code: what === 'exec' || what === 'fork' ? detail : 'EUNKNOWN' };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { MAX_TIMER_MS } from '../../options/checks.js';
 import type { ResolvedHost } from '../config/resolveHost.js';
 import { WRAPPER_PERL, WRAPPER_SH } from './wrappers.js';
 
@@ -80,7 +81,7 @@ export function remoteBootstrap(host: Pick<ResolvedHost, 'wrapper'>): string {
  * never in a command line or an environment the command can read.
  */
 export function remotePreamble(plan: RemoteRunPlan, nonce: string): Buffer {
-  const ms = (value: number): string => String(Number.isFinite(value) ? Math.round(value) : 2 ** 31 - 1);
+  const ms = (value: number): string => String(Number.isFinite(value) ? Math.round(value) : MAX_TIMER_MS);
   // A relative cwd as ./path: cd never looks it up in CDPATH.
   const cwd = plan.cwd === undefined ? undefined : plan.cwd.startsWith('/') ? plan.cwd : `./${plan.cwd}`;
   const records = [`S${plan.killSignal}`, `G${ms(plan.killTimeout)}`, `D${ms(plan.drainTimeout)}`];

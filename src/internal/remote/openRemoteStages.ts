@@ -1,0 +1,28 @@
+import type { Subscriber } from 'rxjs';
+import type { ProcessEvent } from '../../events.js';
+import { LocalHandle } from '../local/localHandle.js';
+import type { StageSpec } from '../options/stageSpec.js';
+import type { ProcessHandle } from '../processHandle.js';
+import { acquireSessions } from './pool/acquireSessions.js';
+import { RemoteHandle } from './run/remoteHandle.js';
+
+/**
+ * The remote side's one entry point: gets a session on a connection for each remote stage (see
+ * {@link acquireSessions}), then gives `start` a handle per stage: a {@link RemoteHandle} for a remote
+ * stage, a {@link LocalHandle} for a local one in the same pipeline.
+ */
+export function openRemoteStages(
+  subscriber: Subscriber<ProcessEvent>,
+  stages: readonly StageSpec[],
+  startedAt: number,
+  start: (handles: readonly ProcessHandle[]) => void,
+  abandoned: () => void,
+): void {
+  acquireSessions(subscriber, stages, startedAt, (sessions) => {
+    const handles = stages.map((stage, i) => {
+      const session = sessions[i];
+      return session === undefined ? new LocalHandle(stage, startedAt) : new RemoteHandle(stage, session, startedAt);
+    });
+    start(handles);
+  }, abandoned);
+}
