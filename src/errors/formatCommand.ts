@@ -1,9 +1,13 @@
 const SAFE = /^[\w@%+=:,./-]+$/;
 
-/** Quotes one word the way a POSIX shell would need it, so messages can be copied into a terminal. */
+/** POSIX single quotes, always: `it's` → `'it'\''s'` (what a shell command built by rxproc uses). */
+export function posixQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/** Quotes one word only where a POSIX shell would need it, so messages can be copied into a terminal. */
 export function quoteArg(arg: string): string {
-  if (arg !== '' && SAFE.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
+  return arg !== '' && SAFE.test(arg) ? arg : posixQuote(arg);
 }
 
 /** `command` and `args` as one copy-pasteable line, shortened to `max` characters for messages. */

@@ -10,6 +10,8 @@ export type CancelTimeout = () => void;
  * and sees it: every timer whose expiry decides an outcome goes through here.
  *
  * `unref`: the timer does not keep the host alive (for a tree being killed, a probe in the background).
+ * The immediate after it stays referenced: an unref'd immediate would let the poll block until some other
+ * event (a lone SIGTERM-ignoring child has none), delaying the callback by seconds or for good.
  */
 export function ioTimeout(ms: number, callback: () => void, unref = false): CancelTimeout {
   let immediate: NodeJS.Immediate | undefined;
@@ -19,7 +21,6 @@ export function ioTimeout(ms: number, callback: () => void, unref = false): Canc
       immediate = undefined;
       callback();
     });
-    if (unref) immediate.unref();
   }, ms);
   if (unref) timer.unref();
   return () => {

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 const PROC = '/proc';
@@ -122,3 +123,15 @@ done
 kill -s KILL -- "-$2" 2>/dev/null
 }
 `;
+
+/**
+ * Starts one of rxproc's own stop shells (the reaper, the watchdog): `/bin/sh -c SCRIPT NAME ARGS…`,
+ * detached so that it outlives the host, with a bare environment (it is rxproc's, not the application's).
+ * Unref'd: it never keeps the host alive.
+ */
+export function startStopShell(script: string, name: string, args: readonly string[], stdin: 'pipe' | 'ignore'): ChildProcess {
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  const child = spawn('/bin/sh', ['-c', script, name, ...args], { detached: true, stdio: [stdin, 'ignore', 'ignore'], env });
+  child.unref();
+  return child;
+}

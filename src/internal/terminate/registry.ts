@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { onExit } from 'signal-exit';
-import { GROUP_STOP_SH } from './groupMembers.js';
+import { GROUP_STOP_SH, startStopShell } from './groupMembers.js';
 import type { ProcessTree } from './processTree.js';
 
 /**
@@ -94,9 +93,7 @@ wait
 function startReaper(pending: ReadonlyArray<{ pgid: number; afterMs: number }>): void {
   const args = pending.flatMap(({ pgid, afterMs }) => [String(pgid), String(Math.max(0, Math.ceil(afterMs)))]);
   try {
-    // A bare environment: the reaper is rxproc's, not the application's.
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-    spawn('/bin/sh', ['-c', REAPER_SCRIPT, 'rxproc-reaper', ...args], { detached: true, stdio: 'ignore', env }).unref();
+    startStopShell(REAPER_SCRIPT, 'rxproc-reaper', args, 'ignore');
   } catch {
     // Nothing more can be done while the host exits; the first signal was sent.
   }

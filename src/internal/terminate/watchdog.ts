@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { GROUP_STOP_SH } from './groupMembers.js';
+import { GROUP_STOP_SH, startStopShell } from './groupMembers.js';
 
 /**
  * The opt-in guard against the host's sudden death (SIGKILL, the OOM killer, a crash that runs no exit
@@ -33,16 +33,11 @@ function send(line: string): void {
 }
 
 function start(): ChildProcess {
-  const child = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'rxproc-watchdog'], {
-    detached: true,
-    stdio: ['pipe', 'ignore', 'ignore'],
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-  });
+  const child = startStopShell(WATCHDOG_SCRIPT, 'rxproc-watchdog', [], 'pipe');
   const noop = (): void => undefined;
   child.on('error', noop);
   child.stdin?.on('error', noop);
-  // Neither the watchdog nor its pipe may keep the host alive.
-  child.unref();
+  // Neither the watchdog (unref'd) nor its pipe may keep the host alive.
   (child.stdin as Socket | null)?.unref();
   return child;
 }

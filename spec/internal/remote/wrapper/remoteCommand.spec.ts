@@ -3,7 +3,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { MAX_REMOTE_COMMAND, newNonce, posixQuote, printfEscape, remoteCommand } from '../../../../src/internal/remote/wrapper/remoteCommand.js';
+import { posixQuote } from '../../../../src/errors/formatCommand.js';
+import { MAX_REMOTE_COMMAND, newNonce, printfEscape, remoteCommand } from '../../../../src/internal/remote/wrapper/remoteCommand.js';
 import { resolveHost } from '../../../../src/internal/remote/config/resolveHost.js';
 
 const plan = (argv: string[], extra = {}) => ({ argv, cwd: undefined, env: undefined, killSignal: 'SIGTERM' as const, killTimeout: 1000, drainTimeout: 1000, ...extra });

@@ -2,7 +2,7 @@ import { closeSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FileRedirect, OutputOption } from '../../../options.js';
 import { openRedirect } from '../../local/openRedirect.js';
-import { RedirectError } from '../../local/stdio.js';
+import { RedirectError, sharedFile } from '../../local/stdio.js';
 
 /**
  * A remote process's stderr redirected to a (local) file. ssh's stderr carries the helper's markers, so
@@ -24,15 +24,14 @@ export class StderrFile {
    * stdout option to use, or the `RedirectError`.
    */
   static open(stdout: OutputOption, stderr: FileRedirect): { file: StderrFile; stdout: OutputOption } | RedirectError {
-    const path = resolve(stderr.file);
+    const shared = sharedFile(stdout, stderr, undefined);
+    const path = shared?.file ?? resolve(stderr.file);
     try {
-      if (typeof stdout === 'object' && resolve(stdout.file) === path) {
-        // A shared file refuses a symbolic link if either redirect asks for it.
-        const noFollow = stdout.noFollow === true || stderr.noFollow === true;
-        if (stdout.append !== true) closeSync(openRedirect(path, { append: false, noFollow }));
-        return { file: new StderrFile(openRedirect(path, { append: true, noFollow })), stdout: { file: path, append: true, noFollow } };
-      }
-      return { file: new StderrFile(openRedirect(path, stderr)), stdout };
+      if (shared === undefined) return { file: new StderrFile(openRedirect(path, stderr)), stdout };
+      // Two opens of one file (ssh writes stdout, rxproc stderr): truncated once, then both append.
+      if (shared.append !== true) closeSync(openRedirect(path, shared));
+      const appended = { ...shared, append: true };
+      return { file: new StderrFile(openRedirect(path, appended)), stdout: appended };
     } catch (error) {
       return new RedirectError('stderr', path, error as NodeJS.ErrnoException);
     }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { posixQuote } from '../../../errors/formatCommand.js';
 import { MAX_TIMER_MS } from '../../options/checks.js';
 import type { ResolvedHost } from '../config/resolveHost.js';
 import { WRAPPER_PERL, WRAPPER_SH } from './wrappers.js';
@@ -9,11 +10,6 @@ import { WRAPPER_PERL, WRAPPER_SH } from './wrappers.js';
  * whole command had when it travelled in ssh's command line). Checked before anything is escaped.
  */
 export const MAX_REMOTE_COMMAND = 128 * 1024 - 1;
-
-/** POSIX single quotes: `it's` → `'it'\''s'`. Only ever read by /bin/sh, never by the login shell. */
-export function posixQuote(word: string): string {
-  return `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 // Bytes that may stand for themselves inside `'…"$(printf "<here>")"…'` under any login shell: printable
 // ASCII but the quotes, `$`, backquote and backslash, `!` (tcsh) and `%` (printf). The rest: octal escapes,
