@@ -3,7 +3,7 @@ import { closeAllPools } from './internal/remote/pool/pools.js';
 /**
  * Closes every shared ssh connection rxproc holds (see the `host` option's `multiplex`) now, rather than
  * after their `keepAlive`. Processes still running through them lose their connection: they fail with a
- * `ConnectionError` and rxproc's remote helper stops their process groups. The next remote process opens
+ * `ConnectionError` and rxproc's remote wrapper stops their process groups. The next remote process opens
  * a new connection. Shared connections never keep the host alive and are closed when it exits, so this is
  * for a clean shutdown, a test's teardown, or a reconnect after the network changed.
  *

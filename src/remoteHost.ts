@@ -45,7 +45,7 @@ export interface RemoteHost {
   /** Milliseconds ssh may take to connect (`ConnectTimeout`, rounded up to whole seconds). Default: 10000. */
   readonly connectTimeout?: number;
   /**
-   * The remote helper that runs the command: `'perl'` (needs Perl 5, fastest to notice a lost connection),
+   * The remote wrapper that runs the command: `'perl'` (needs Perl 5, fastest to notice a lost connection),
    * `'sh'` (POSIX sh and `setsid` only), or `'auto'`: Perl when the host has it. Default: `'auto'`.
    */
   readonly wrapper?: 'auto' | 'perl' | 'sh';

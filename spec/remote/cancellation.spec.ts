@@ -39,10 +39,10 @@ describe('remote: cancel = kill, over ssh', function () {
   const host = (extra: Partial<RemoteHost> = {}): RemoteHost => ({ ...sshd().host, ...extra });
 
   for (const [name, extra] of [
-    ['perl helper, shared connection', {}],
-    ['perl helper, own connection', { multiplex: false }],
-    ['sh helper, shared connection', { wrapper: 'sh' }],
-    ['sh helper, own connection', { wrapper: 'sh', multiplex: false }],
+    ['perl wrapper, shared connection', {}],
+    ['perl wrapper, own connection', { multiplex: false }],
+    ['sh wrapper, shared connection', { wrapper: 'sh' }],
+    ['sh wrapper, own connection', { wrapper: 'sh', multiplex: false }],
   ] as const) {
     it(`unsubscribing kills the remote process and its children (${name})`, async () => {
       const { pids, stop } = await startTree(spawn$('sh', ['-c', TREE], { host: host(extra) }), 2);
@@ -142,7 +142,7 @@ describe('remote: cancel = kill, over ssh', function () {
       await new Promise((done) => child.once('exit', done));
       await delay(300);
       expect(pids.every(isAlive)).to.equal(true);
-      // Ending the orphaned ssh is enough: the helper then stops the tree.
+      // Ending the orphaned ssh is enough: the wrapper then stops the tree.
       for (const { pid, cmdline } of markedProcesses()) if (cmdline.startsWith('ssh ')) process.kill(pid, 'SIGTERM');
       expect(await eventually(() => !pids.some(isAlive), 5000)).to.equal(true);
     });

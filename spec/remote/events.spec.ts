@@ -47,7 +47,7 @@ describe('remote: events, exit and output over ssh', function () {
   });
 
   for (const wrapper of ['perl', 'sh'] as const) {
-    it(`passes every awkward argument byte-exact (${wrapper} helper), with a remote cwd and env`, async () => {
+    it(`passes every awkward argument byte-exact (${wrapper} wrapper), with a remote cwd and env`, async () => {
       const result = await lastValueFrom(
         spawn$('sh', ['-c', `printf '%s\\0' "$@"; printf '%s\\0' "$PWD" "$ODD"`, 'sh', ...AWKWARD], {
           host: host({ wrapper }),
@@ -61,7 +61,7 @@ describe('remote: events, exit and output over ssh', function () {
   }
 
   for (const wrapper of ['perl', 'sh'] as const) {
-    it(`the helper's own variables never reach the command: env names it uses are the user's (${wrapper} helper)`, async () => {
+    it(`the wrapper's own variables never reach the command: env names it uses are the user's (${wrapper} wrapper)`, async () => {
       const env = Object.fromEntries(['s', 'g', 'd', 'n', 'pp', 'lib', 'pid', 'code'].map((name) => [name, `mine-${name}`]));
       const result = await lastValueFrom(
         spawn$('sh', ['-c', 'for v in s g d n pp lib pid code; do eval "printf \'%s \' \"\\$$v\""; done'], { host: host({ wrapper }), env }).pipe(collectOutput()),
@@ -97,7 +97,7 @@ describe('remote: events, exit and output over ssh', function () {
   });
 
   for (const wrapper of ['perl', 'sh'] as const) {
-    it(`fails like a local spawn for what cannot be executed: no spawn event, SpawnError EACCES or ENOENT (${wrapper} helper)`, async () => {
+    it(`fails like a local spawn for what cannot be executed: no spawn event, SpawnError EACCES or ENOENT (${wrapper} wrapper)`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'rxproc-remote-noexec-'));
       try {
         chmodSync(dir, 0o755); // the remote user is not root
@@ -127,7 +127,7 @@ describe('remote: events, exit and output over ssh', function () {
   }
 
   for (const wrapper of ['perl', 'sh'] as const) {
-    it(`emits stderr written at once after spawn, never losing it (${wrapper} helper)`, async () => {
+    it(`emits stderr written at once after spawn, never losing it (${wrapper} wrapper)`, async () => {
       for (let run = 0; run < 20; run++) {
         const { events, error } = await outcome(spawn$('sh', ['-c', 'echo err >&2'], { host: host({ wrapper }) }));
         expect(error).to.equal(undefined);

@@ -7,28 +7,28 @@ import { outcome, output } from '../support/outcome.js';
 import { eventually } from '../support/processes.js';
 import { remoteProcesses, useSshd } from '../support/sshd.js';
 
-describe('remote: places on connections, and the edges of a run', function () {
+describe('remote: sessions on connections, and the edges of a run', function () {
   this.timeout(30_000);
   const sshd = useSshd();
   const host = (extra: Partial<RemoteHost> = {}): RemoteHost => ({ ...sshd().host, ...extra });
 
-  it('a pipeline whose first stage fails at once gives back the place its remote stage got', async () => {
+  it('a pipeline whose first stage fails at once gives back the session its remote stage got', async () => {
     const tight = host({ maxConnections: 1, maxSessions: 1 });
     const failed = await outcome(spawn$('echo', ['hi'], { stderr: { file: '/no/such/dir/err' } }).pipe(pipeTo('cat', [], { host: tight })));
     expect(failed.error).to.be.instanceOf(SpawnError);
-    // With the place leaked, this would wait for ever.
+    // With the session leaked, this would wait for ever.
     expect(output((await outcome(spawn$('echo', ['next'], { host: tight }))).events)).to.equal('next\n');
   });
 
-  it('a pipeline that needs more places at once than the host allows fails at once instead of waiting for ever', async () => {
+  it('a pipeline that needs more sessions at once than the host allows fails at once instead of waiting for ever', async () => {
     for (const tight of [host({ maxConnections: 1, maxSessions: 1 }), host({ multiplex: false, maxConnections: 1 })]) {
       const { error } = await outcome(spawn$('echo', ['hi'], { host: tight }).pipe(pipeTo('cat', [], { host: tight })));
       expect(error).to.be.instanceOf(ConnectionError).and.include({ phase: 'connect' });
-      expect((error as Error).message).to.contain('2 processes of one pipeline need a place at once');
+      expect((error as Error).message).to.contain('2 processes of one pipeline need a session at once');
     }
   });
 
-  it('pipelines that each need all the places run one after another, never each holding half', async () => {
+  it('pipelines that each need all the sessions run one after another, never each holding half', async () => {
     const two = host({ maxConnections: 1, maxSessions: 2 });
     const pipeline = (i: number) =>
       spawn$('sh', ['-c', 'sleep 0.2; echo $1', 'sh', String(i)], { host: two }).pipe(pipeTo('cat', [], { host: two }), collectOutput(), map((r) => r.stdout));
@@ -96,11 +96,11 @@ describe('remote: places on connections, and the edges of a run', function () {
   it('an unsubscribe while a pipeline waits for its second host withdraws that request too', async () => {
     const one = host();
     const three = host({ maxConnections: 1, maxSessions: 3 });
-    await lastValueFrom(spawn$('true', [], { host: one })); // a ready connection: its places come at once
+    await lastValueFrom(spawn$('true', [], { host: one })); // a ready connection: its sessions come at once
     const order: string[] = [];
     const busy = [1, 2].map((i) => lastValueFrom(spawn$('sleep', ['3'], { host: three })).then(() => order.push(`sleep${i}`)));
     await eventually(() => remoteProcesses(sshd().uid).filter((p) => p.cmdline === 'sleep 3').length === 2, 10_000);
-    // Needs 2 places on `three`, where 1 is free: it waits there, behind nothing, once `one` granted its place.
+    // Needs 2 sessions on `three`, where 1 is free: it waits there, behind nothing, once `one` granted its session.
     spawn$('echo', ['x'], { host: one }).pipe(pipeTo('cat', [], { host: three }), pipeTo('cat', [], { host: three })).subscribe().unsubscribe();
     await lastValueFrom(spawn$('echo', ['y'], { host: three }));
     order.push('y');

@@ -30,7 +30,7 @@ describe('remote: security (issue 12)', function () {
   const host = (extra: Partial<RemoteHost> = {}): RemoteHost => ({ ...sshd().host, ...extra });
 
   for (const wrapper of ['perl', 'sh'] as const) {
-    it(`puts no env value in any command line, local (ssh) or remote, while the run is on (${wrapper} helper)`, async () => {
+    it(`puts no env value in any command line, local (ssh) or remote, while the run is on (${wrapper} wrapper)`, async () => {
       const secret = `rxsecret${randomBytes(12).toString('hex')}`;
       let seen: string[] | undefined;
       const events: ProcessEvent[] = [];
@@ -38,7 +38,7 @@ describe('remote: security (issue 12)', function () {
         spawn$('sh', ['-c', 'sleep 1; printf %s "$SECRET"'], { host: host({ wrapper }), env: { SECRET: secret } }).subscribe({
           next: (event) => {
             events.push(event);
-            // The ssh client, the login shell, the helper and the command all run now.
+            // The ssh client, the login shell, the wrapper and the command all run now.
             if (event.type === 'spawn') setTimeout(() => (seen = commandLines().filter((line) => line.includes(secret))), 300);
           },
           error: reject,
@@ -49,7 +49,7 @@ describe('remote: security (issue 12)', function () {
       expect(output(events)).to.equal(secret);
     });
 
-    it(`a command cannot forge its exit with a nonce found in its ancestors' cmdline or environ (${wrapper} helper)`, async () => {
+    it(`a command cannot forge its exit with a nonce found in its ancestors' cmdline or environ (${wrapper} wrapper)`, async () => {
       // Walks up from its parent, writes a forged "exit 0" for every rx+32-hex word found, then exits 3.
       const forger = [
         'found=0; p=$PPID',
@@ -68,7 +68,7 @@ describe('remote: security (issue 12)', function () {
   }
 
   for (const wrapper of ['perl', 'sh'] as const) {
-    it(`enters a relative cwd as a path, never through CDPATH, and prints nothing of cd (${wrapper} helper; login env with CDPATH)`, () => {
+    it(`enters a relative cwd as a path, never through CDPATH, and prints nothing of cd (${wrapper} wrapper; login env with CDPATH)`, () => {
       // CDPATH must be in the login shell's environment, which the test sshd gives no way to set (no
       // AcceptEnv, and the shared test user's dot files are off limits): so the bootstrap and its preamble
       // run here as sshd would run them, under sh -c, with CDPATH in that shell's environment.
@@ -117,8 +117,8 @@ describe('remote: security (issue 12)', function () {
     }
   });
 
-  it('after the helper\'s hold marker, stdout beyond 1 MiB before a late spawn report is held back, not an error (a busy remote host)', async () => {
-    // A fake ssh that plays a Perl helper whose parent is slow to report the spawn: hold, then 4 MiB of the
+  it('after the wrapper\'s hold marker, stdout beyond 1 MiB before a late spawn report is held back, not an error (a busy remote host)', async () => {
+    // A fake ssh that plays a Perl wrapper whose parent is slow to report the spawn: hold, then 4 MiB of the
     // command's stdout, while the spawn report comes 0.5 s later from another process.
     const dir = mkdtempSync(join(tmpdir(), 'rxproc-fakessh-'));
     try {
@@ -142,14 +142,14 @@ describe('remote: security (issue 12)', function () {
     }
   });
 
-  it("the user's env does not act on the Perl helper (PERL5OPT, PERL5LIB), but reaches the command", async () => {
+  it("the user's env does not act on the Perl wrapper (PERL5OPT, PERL5LIB), but reaches the command", async () => {
     const env = { PERL5OPT: '-Mstrict_nonexistent_rx', PERL5LIB: '/nonexistent-rx' };
     const result = await outcome(spawn$('sh', ['-c', 'printf "%s|%s" "$PERL5OPT" "$PERL5LIB"'], { host: host({ wrapper: 'perl' }), env }));
     expect(result.error).to.equal(undefined);
     expect(output(result.events)).to.equal('-Mstrict_nonexistent_rx|/nonexistent-rx');
   });
 
-  it('the Perl helper reads a /proc stat line up to its last ")": a straggler named like a zombie of the group is still stopped', async () => {
+  it('the Perl wrapper reads a /proc stat line up to its last ")": a straggler named like a zombie of the group is still stopped', async () => {
     // Perl sets the process name (comm) from $0: "x) Z 1 <pgid>" read up to the first ")" is a zombie of the group.
     const straggler = `perl -e '$0 = "x) Z 1 $ARGV[0]"; sleep 30' "$$" </dev/null >/dev/null 2>&1 & exit 0`;
     const result = await outcome(spawn$('sh', ['-c', straggler], { host: host({ wrapper: 'perl' }), drainTimeout: 300 }));
@@ -171,7 +171,7 @@ describe('remote: security (issue 12)', function () {
   });
 
   for (const wrapper of ['perl', 'sh'] as const) {
-    it(`stdin after the preamble is byte-exact, for a string and for none (${wrapper} helper)`, async () => {
+    it(`stdin after the preamble is byte-exact, for a string and for none (${wrapper} wrapper)`, async () => {
       const bytes = randomBytes(200_000);
       const given = await outcome(spawn$('cat', [], { host: host({ wrapper }), stdin: bytes }));
       expect(Buffer.concat(given.events.flatMap((e) => (e.type === 'stdout' ? [e.data] : [])))).to.deep.equal(bytes);

@@ -46,7 +46,7 @@ describe('remote: transport failures, shared connections and limits', function (
     });
 
     for (const multiplex of [true, false]) {
-      it(`fails with ConnectionError (phase lost), and the remote helper stops the tree (multiplex: ${multiplex})`, async () => {
+      it(`fails with ConnectionError (phase lost), and the remote wrapper stops the tree (multiplex: ${multiplex})`, async () => {
         const pids: number[] = [];
         const run = outcome(
           spawn$('sh', ['-c', 'sleep 300 & echo $!; wait'], { host: { ...doomed.host, multiplex } }).pipe(
@@ -145,7 +145,7 @@ describe('remote: transport failures, shared connections and limits', function (
   });
 });
 
-/** SIGKILL to an sshd and the session sshds below it, not to what they run (the helper and the command). */
+/** SIGKILL to an sshd and the session sshds below it, not to what they run (the wrapper and the command). */
 function killServerSide(sshdPid: number): void {
   const children = new Map<number, ProcInfo[]>();
   for (const info of livingProcesses()) children.set(info.ppid, [...(children.get(info.ppid) ?? []), info]);

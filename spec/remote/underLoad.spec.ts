@@ -50,14 +50,14 @@ describe('remote: correct under load (the event contract, whatever the event-loo
     expect(problems.slice(0, 5), `${problems.length} of ${RUNS} runs wrong`).to.deep.equal([]);
   });
 
-  for (const helper of ['perl', 'sh'] as const) {
-    it(`the exit report read while output is still on its way, then a stall longer than drainTimeout (${helper} helper): the output is whole`, async () => {
+  for (const wrapper of ['perl', 'sh'] as const) {
+    it(`the exit report read while output is still on its way, then a stall longer than drainTimeout (${wrapper} wrapper): the output is whole`, async () => {
       // The command writes 1 MB and exits while the host is stalled: the output waits in ssh and the pipes,
-      // the helper's exit report behind it. The next poll reads the report and one pipeful; then the loop
+      // the wrapper's exit report behind it. The next poll reads the report and one pipeful; then the loop
       // stalls past drainTimeout while ssh writes the rest. A drain timer that fired ahead of the next poll
       // would end the run there with the output cut.
       const { events, error } = await outcome(
-        spawn$('sh', ['-c', 'head -c 1000000 /dev/zero | tr "\\0" x; echo last >&2'], { host: host({ wrapper: helper }), drainTimeout: 20 }).pipe(
+        spawn$('sh', ['-c', 'head -c 1000000 /dev/zero | tr "\\0" x; echo last >&2'], { host: host({ wrapper }), drainTimeout: 20 }).pipe(
           tap((event) => {
             if (event.type !== 'spawn') return;
             setImmediate(() => {

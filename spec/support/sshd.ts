@@ -115,7 +115,7 @@ export function remoteProcesses(uid: number): ProcInfo[] {
 /**
  * For a describe block of remote specs: this run's sshd, started before its first test (or the block is
  * refused unless RXPROC_SKIP_REMOTE=1 says to skip it), and after each test the shared connections closed
- * and no remote process of this run left (what rxproc's helper leaves behind is not seen by the spec
+ * and no remote process of this run left (what rxproc's wrapper leaves behind is not seen by the spec
  * marker; see remoteProcesses).
  */
 export function useSshd(): () => TestSshd {

@@ -15,8 +15,8 @@ export interface ConnectionErrorDetails extends ProcessErrorDetails {
 /**
  * The transport to a remote host failed, not the command: ssh could not connect or log in (`phase:
  * 'connect'`, nothing ran), or the connection ended while the command ran (`phase: 'lost'`, its exit is
- * unknown; rxproc's remote helper stops the remote process group when it notices). A remote command that
- * exits with 255 is a `ProcessExitError`, never this: the two are told apart by the helper's report,
+ * unknown; rxproc's remote wrapper stops the remote process group when it notices). A remote command that
+ * exits with 255 is a `ProcessExitError`, never this: the two are told apart by the wrapper's report,
  * not by ssh's exit code. `retryOnExit` respawns after it like after any failure.
  *
  * @example

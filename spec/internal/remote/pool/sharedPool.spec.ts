@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ResolvedHost } from '../../../../src/internal/remote/config/resolveHost.js';
 import { SharedPool } from '../../../../src/internal/remote/pool/sharedPool.js';
-import type { HostPool, MasterFactory, PoolMaster, SessionSlot, SlotRequest } from '../../../../src/internal/remote/pool/pool.js';
+import type { Pool, MasterFactory, PoolMaster, Session, SessionRequest } from '../../../../src/internal/remote/pool/pool.js';
 
 /** A master that connects or dies when the spec says so. */
 class FakeMaster implements PoolMaster {
@@ -43,21 +43,21 @@ class FakeMaster implements PoolMaster {
 }
 
 /** A request that records what it got. */
-class Request implements SlotRequest {
-  granted: SessionSlot[] | undefined;
+class Request implements SessionRequest {
+  granted: Session[] | undefined;
   failed: string | undefined;
   withdraw: () => void = () => undefined;
   constructor(readonly count: number) {}
-  grant(slots: SessionSlot[]): void {
+  grant(sessions: Session[]): void {
     expect(this.granted, 'granted twice').to.equal(undefined);
-    this.granted = slots;
+    this.granted = sessions;
   }
   fail(message: string): void {
     expect(this.failed, 'failed twice').to.equal(undefined);
     this.failed = message;
   }
   release(): void {
-    for (const slot of this.granted ?? []) slot.release();
+    for (const session of this.granted ?? []) session.release();
   }
   get waiting(): boolean {
     return this.granted === undefined && this.failed === undefined;
@@ -68,7 +68,7 @@ const tick = (ms = 0): Promise<void> => new Promise((resolve) => setTimeout(reso
 
 describe('internal/remote/sharedPool (with fake masters)', () => {
   let masters: FakeMaster[];
-  let emptied: HostPool[];
+  let emptied: Pool[];
 
   function pool(limits: { maxConnections: number; maxSessions: number; keepAlive?: number }): SharedPool {
     const host = { keepAlive: 60_000, ...limits } as ResolvedHost;
@@ -92,7 +92,7 @@ describe('internal/remote/sharedPool (with fake masters)', () => {
     emptied = [];
   });
 
-  it('grants tickets in order: a request waiting at the head is not overtaken by a smaller one behind it', () => {
+  it('grants pending in order: a request waiting at the head is not overtaken by a smaller one behind it', () => {
     const p = pool({ maxConnections: 1, maxSessions: 2 });
     const a = ask(p, 1);
     expect(masters).to.have.length(1);
@@ -102,7 +102,7 @@ describe('internal/remote/sharedPool (with fake masters)', () => {
     expect(a.granted![0]!.controlPath).to.equal('/fake/0');
     const b = ask(p, 2);
     const c = ask(p, 1);
-    // One place is free, but c queued behind b.
+    // One session is free, but c queued behind b.
     expect(b.waiting && c.waiting).to.equal(true);
     a.release();
     expect(b.granted).to.have.length(2);
@@ -118,15 +118,15 @@ describe('internal/remote/sharedPool (with fake masters)', () => {
     expect(masters).to.have.length(1);
   });
 
-  it("grants a pipeline's places on a host together, never half of them", () => {
+  it("grants a pipeline's sessions on a host together, never half of them", () => {
     const p = pool({ maxConnections: 2, maxSessions: 1 });
     const a = ask(p, 2);
     expect(masters).to.have.length(2);
     masters[0]!.ready();
     expect(a.waiting, 'granted with one master of two connected').to.equal(true);
     masters[1]!.ready();
-    expect(a.granted!.map((slot) => slot.controlPath)).to.have.members(['/fake/0', '/fake/1']);
-    // With one place given back, a pipeline of two takes none of it while it waits.
+    expect(a.granted!.map((session) => session.controlPath)).to.have.members(['/fake/0', '/fake/1']);
+    // With one session given back, a pipeline of two takes none of it while it waits.
     a.granted![0]!.release();
     const b = ask(p, 2);
     expect(b.waiting).to.equal(true);
@@ -136,14 +136,14 @@ describe('internal/remote/sharedPool (with fake masters)', () => {
     expect(masters).to.have.length(2);
   });
 
-  it('runs pipelines that each need every place one after another instead of deadlocking', () => {
+  it('runs pipelines that each need every session one after another instead of deadlocking', () => {
     const p = pool({ maxConnections: 1, maxSessions: 2 });
     const pipelines = [ask(p, 2), ask(p, 2), ask(p, 2)];
     masters[0]!.ready();
     for (let i = 0; i < pipelines.length; i++) {
       expect(pipelines.map((r) => r.granted !== undefined)).to.deep.equal(pipelines.map((_, k) => k <= i));
       expect(masters.map((m) => m.sessions)).to.deep.equal([2]);
-      // Giving back one place of two does not let the next one start with half.
+      // Giving back one session of two does not let the next one start with half.
       pipelines[i]!.granted![0]!.release();
       expect(pipelines.filter((r) => r.granted !== undefined)).to.have.length(i + 1);
       pipelines[i]!.granted![1]!.release();
@@ -152,10 +152,10 @@ describe('internal/remote/sharedPool (with fake masters)', () => {
     expect(masters).to.have.length(1);
   });
 
-  it('fails at once a request for more places than maxConnections × maxSessions', () => {
+  it('fails at once a request for more sessions than maxConnections × maxSessions', () => {
     const p = pool({ maxConnections: 2, maxSessions: 2 });
     const r = ask(p, 5);
-    expect(r.failed).to.contain('5 processes of one pipeline need a place at once').and.contain('maxConnections × maxSessions = 4');
+    expect(r.failed).to.contain('5 processes of one pipeline need a session at once').and.contain('maxConnections × maxSessions = 4');
     expect(r.granted).to.equal(undefined);
     expect(masters).to.have.length(0);
     expect(p.empty).to.equal(true);
@@ -180,10 +180,10 @@ describe('internal/remote/sharedPool (with fake masters)', () => {
     expect(b.granted![0]!.controlPath).to.equal('/fake/1');
   });
 
-  it('a master dying fails a request holding places on it, and gives back its places on other masters', async () => {
+  it('a master dying fails a request holding sessions on it, and gives back its sessions on other masters', async () => {
     const p = pool({ maxConnections: 2, maxSessions: 1 });
     const a = ask(p, 2);
-    masters[0]!.ready(); // a holds its place on master 0 and waits for master 1
+    masters[0]!.ready(); // a holds its session on master 0 and waits for master 1
     masters[0]!.die(undefined);
     expect(a.failed).to.equal('the shared connection closed');
     expect(a.granted).to.equal(undefined);
@@ -196,10 +196,10 @@ describe('internal/remote/sharedPool (with fake masters)', () => {
     expect(emptied).to.deep.equal([p]);
   });
 
-  it('a withdrawn request gives its places back, whether queued, partly held or granted', async () => {
+  it('a withdrawn request gives its sessions back, whether queued, partly held or granted', async () => {
     const p = pool({ maxConnections: 2, maxSessions: 1 });
     const a = ask(p, 2);
-    masters[0]!.ready(); // a holds master 0's place, waits for master 1
+    masters[0]!.ready(); // a holds master 0's session, waits for master 1
     const b = ask(p, 1); // queued
     b.withdraw();
     a.withdraw();
@@ -208,12 +208,12 @@ describe('internal/remote/sharedPool (with fake masters)', () => {
     expect(masters[1]!.sessions).to.equal(0);
     expect(masters[1]!.closeCalls).to.equal(1);
     await tick();
-    // The ready master's place is free again, at once.
+    // The ready master's session is free again, at once.
     const c = ask(p, 1);
-    expect(c.granted!.map((slot) => slot.controlPath)).to.deep.equal(['/fake/0']);
+    expect(c.granted!.map((session) => session.controlPath)).to.deep.equal(['/fake/0']);
     const d = ask(p, 2);
     expect(d.waiting).to.equal(true);
-    c.withdraw(); // after the grant, the place stays the holder's until released
+    c.withdraw(); // after the grant, the session stays the holder's until released
     expect(d.waiting).to.equal(true);
     c.release();
     c.release(); // idempotent
@@ -232,7 +232,7 @@ describe('internal/remote/sharedPool (with fake masters)', () => {
     a.release();
     await tick(20);
     const b = ask(p, 1);
-    expect(b.granted!.map((slot) => slot.controlPath)).to.deep.equal(['/fake/0']);
+    expect(b.granted!.map((session) => session.controlPath)).to.deep.equal(['/fake/0']);
     // In use, it stays open past the first keepAlive.
     await tick(120);
     expect(masters[0]!.closeCalls).to.equal(0);

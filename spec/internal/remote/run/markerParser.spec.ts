@@ -73,7 +73,7 @@ describe('internal/remote/markerParser', () => {
     expect(Buffer.concat(seen).subarray(passed.length).toString()).to.equal('after');
   });
 
-  it('property: with hold markers, the data and markers come in the order the helper means', () => {
+  it('property: with hold markers, the data and markers come in the order the wrapper means', () => {
     type Piece = { data: Buffer; marker: Marker | undefined };
     const piece = fc.oneof(
       fc.uint8Array({ minLength: 1, maxLength: 20 }).map((bytes): Piece => ({ data: Buffer.from(bytes.map((b) => (b === 0x1e ? 0 : b))), marker: undefined })),

@@ -10,7 +10,7 @@ import { resolveHost } from '../../../../src/internal/remote/config/resolveHost.
 const plan = (argv: string[], extra = {}) => ({ argv, cwd: undefined, env: undefined, killSignal: 'SIGTERM' as const, killTimeout: 1000, drainTimeout: 1000, ...extra });
 
 describe('internal/remote/remoteCommand', () => {
-  it('the committed helpers (wrappers.ts) are what scripts/embed-wrappers.mjs makes of their sources', () => {
+  it('the committed wrappers (wrappers.ts) are what scripts/embed-wrappers.mjs makes of their sources', () => {
     const check = spawnSync(process.execPath, [resolve(__dirname, '../../../../scripts/embed-wrappers.mjs'), '--check'], { encoding: 'utf8' });
     expect(check.status, check.stderr).to.equal(0);
   });
@@ -61,7 +61,7 @@ describe('internal/remote/remoteCommand', () => {
     });
 
     it(`reports a command that cannot be executed as an error, with no spawn (${wrapper})`, () => {
-      const dir = mkdtempSync(join(tmpdir(), 'rxproc-helper-'));
+      const dir = mkdtempSync(join(tmpdir(), 'rxproc-wrapper-'));
       try {
         writeFileSync(join(dir, 'plain'), '#!/bin/sh\necho ran\n', { mode: 0o644 });
         writeFileSync(join(dir, 'runnable'), '#!/bin/sh\necho "ran $0"\n', { mode: 0o755 });

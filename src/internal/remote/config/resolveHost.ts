@@ -47,7 +47,7 @@ export function resolveHost(where: string, options: Readonly<Record<string, unkn
   }
   for (const name of Object.keys((options.env ?? {}) as object)) {
     if (!SH_NAME.test(name)) throw new TypeError(`${where}: option "env" with "host": ${inspect(name)} is not a name the remote shell can export (letters, digits, _)`);
-    if (name.startsWith('_rxp_')) throw new TypeError(`${where}: option "env" with "host": names starting with _rxp_ are the remote helper's own`);
+    if (name.startsWith('_rxp_')) throw new TypeError(`${where}: option "env" with "host": names starting with _rxp_ are the remote wrapper's own`);
   }
   const o = (typeof given === 'string' ? { host: given } : given) as Record<string, unknown>;
   if (typeof o !== 'object' || o === null || Array.isArray(o)) reject(where, 'host', 'a host name or a RemoteHost object', given);

@@ -18,7 +18,7 @@ const KILL_TIMEOUT_MS = 2000;
  * One shared ssh connection: an OpenSSH ControlMaster that runs no command (`-N`) and that rxproc owns.
  * It is a child of the host like any process rxproc starts (own process group, in the registry, so the
  * host's exit stops it; under the watchdog, so even the host's SIGKILL does), never a daemon. When it
- * goes, every session through it ends, and the remote helpers stop their process groups.
+ * goes, every session through it ends, and the remote wrappers stop their process groups.
  */
 export class ControlMaster {
   /** Sessions granted or promised on this connection. */
@@ -60,7 +60,7 @@ export class ControlMaster {
     try {
       child = spawn(this.host.sshPath, masterArgs(this.host, this.controlPath), { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (error) {
-      // Later, not now: the pool is still handing out places on this master.
+      // Later, not now: the pool is still handing out sessions on this master.
       this.spawnFailure = `could not run ${this.host.sshPath}: ${(error as Error).message}`;
       return queueMicrotask(() => this.closed());
     }

@@ -1,12 +1,12 @@
-import { once, tooMany, type HostPool, type PoolOwner, type SessionSlot, type SlotRequest } from './pool.js';
+import { once, tooMany, type Pool, type PoolOwner, type Session, type SessionRequest } from './pool.js';
 import type { ResolvedHost } from '../config/resolveHost.js';
 
 /**
- * Places on a host without shared connections (`multiplex: false`): each process opens its own, and at
+ * Sessions on a host without shared connections (`multiplex: false`): each process opens its own, and at
  * most `maxConnections` run at once. Requests are served in order, each whole.
  */
-export class DirectPool implements HostPool {
-  private readonly waiting: SlotRequest[] = [];
+export class DirectPool implements Pool {
+  private readonly waiting: SessionRequest[] = [];
   private inUse = 0;
 
   constructor(
@@ -14,7 +14,7 @@ export class DirectPool implements HostPool {
     private readonly owner: PoolOwner,
   ) {}
 
-  acquire(request: SlotRequest): () => void {
+  acquire(request: SessionRequest): () => void {
     const { maxConnections } = this.host;
     if (tooMany(request, maxConnections, `maxConnections = ${maxConnections} (multiplex: false)`)) return () => undefined;
     this.waiting.push(request);
@@ -40,8 +40,8 @@ export class DirectPool implements HostPool {
     while (this.waiting.length > 0 && this.inUse + this.waiting[0]!.count <= this.host.maxConnections) {
       const request = this.waiting.shift()!;
       this.inUse += request.count;
-      const slots: SessionSlot[] = Array.from({ length: request.count }, () => once(undefined, this.released));
-      request.grant(slots);
+      const sessions: Session[] = Array.from({ length: request.count }, () => once(undefined, this.released));
+      request.grant(sessions);
     }
   }
 

@@ -1,30 +1,30 @@
-// Places on connections: what a pool gives out, what asks for it, and what every pool offers.
+// Sessions on connections: what a pool gives out, what asks for it, and what every pool offers.
 
 import type { ResolvedHost } from '../config/resolveHost.js';
 
-/** A place for one process on a host: through a shared connection (its socket), or on its own one. */
-export interface SessionSlot {
+/** A session for one process on a host: through a shared connection (its socket), or on its own one. */
+export interface Session {
   readonly controlPath: string | undefined;
-  /** Gives the place back; idempotent. */
+  /** Gives the session back; idempotent. */
   release(): void;
 }
 
-/** Someone waiting for places. `fail` gets what ssh (or rxproc) said when they cannot be had. */
-export interface SlotRequest {
-  /** How many places, granted together: a pipeline's stages on this host. */
+/** Someone waiting for sessions. `fail` gets what ssh (or rxproc) said when they cannot be had. */
+export interface SessionRequest {
+  /** How many sessions, granted together: a pipeline's stages on this host. */
   readonly count: number;
-  grant(slots: SessionSlot[]): void;
+  grant(sessions: Session[]): void;
   fail(message: string): void;
 }
 
-/** The places rxproc gives out for one set of host settings. */
-export interface HostPool {
+/** The sessions rxproc gives out for one set of host settings. */
+export interface Pool {
   /** Queues `request`; returns the way to withdraw it (giving back what it was granted so far). */
-  acquire(request: SlotRequest): () => void;
+  acquire(request: SessionRequest): () => void;
   /** Closes the shared connections (an own-connection pool has none). */
   closeAll(): Promise<void>;
   readonly hasMasters: boolean;
-  /** Nothing left: no master, no request, no place in use. */
+  /** Nothing left: no master, no request, no session in use. */
   readonly empty: boolean;
 }
 
@@ -33,7 +33,7 @@ export interface PoolOwner {
   /** A fresh path for a master's control socket (may throw). */
   socketPath(): string;
   /** The pool has nothing left. */
-  emptied(pool: HostPool): void;
+  emptied(pool: Pool): void;
 }
 
 /** What a shared pool uses of one shared connection: a `ControlMaster`, or a fake in the specs. */
@@ -58,14 +58,14 @@ export type MasterFactory = (
 ) => PoolMaster;
 
 /** A request too large for the pool's limits fails at once (it could never be served). */
-export function tooMany(request: SlotRequest, capacity: number, limit: string): boolean {
+export function tooMany(request: SessionRequest, capacity: number, limit: string): boolean {
   if (request.count <= capacity) return false;
-  request.fail(`${request.count} processes of one pipeline need a place at once on this host, more than ${limit} allow`);
+  request.fail(`${request.count} processes of one pipeline need a session at once on this host, more than ${limit} allow`);
   return true;
 }
 
-/** A place given back once only. */
-export function once(controlPath: string | undefined, free: () => void): SessionSlot {
+/** A session given back once only. */
+export function once(controlPath: string | undefined, free: () => void): Session {
   let released = false;
   return {
     controlPath,

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { onExit } from 'signal-exit';
 import { DirectPool } from './directPool.js';
 import { SharedPool } from './sharedPool.js';
-import type { HostPool, SlotRequest } from './pool.js';
+import type { Pool, SessionRequest } from './pool.js';
 import type { ResolvedHost } from '../config/resolveHost.js';
 
-export type { SessionSlot, SlotRequest } from './pool.js';
+export type { Session, SessionRequest } from './pool.js';
 
 /** One pool per set of host settings (see `ResolvedHost.poolKey`). */
-const pools = new Map<string, HostPool>();
+const pools = new Map<string, Pool>();
 /** Sockets live in a private folder with a short path (a socket path has at most 107 bytes). */
 let socketDir: { path: string; removeHook: () => void } | undefined;
 let nextSocket = 0;
@@ -30,7 +30,7 @@ function makeSocketDir(): { path: string; removeHook: () => void } {
   return { path, removeHook };
 }
 
-function forget(pool: HostPool): void {
+function forget(pool: Pool): void {
   for (const [key, value] of pools) if (value === pool) pools.delete(key);
   if (socketDir !== undefined && ![...pools.values()].some((other) => other.hasMasters)) {
     socketDir.removeHook();
@@ -39,8 +39,8 @@ function forget(pool: HostPool): void {
   }
 }
 
-/** Asks for places on `host`; returns the way to withdraw the request (giving back what was granted). */
-export function requestSlots(host: ResolvedHost, request: SlotRequest): () => void {
+/** Asks for sessions on `host`; returns the way to withdraw the request (giving back what was granted). */
+export function requestSessions(host: ResolvedHost, request: SessionRequest): () => void {
   let pool = pools.get(host.poolKey);
   if (pool === undefined) pools.set(host.poolKey, (pool = host.multiplex ? new SharedPool(host, owner) : new DirectPool(host, owner)));
   const withdraw = pool.acquire(request);

@@ -1,27 +1,27 @@
 import { ControlMaster } from './controlMaster.js';
 import type { ResolvedHost } from '../config/resolveHost.js';
-import { once, tooMany, type HostPool, type MasterFactory, type PoolMaster, type PoolOwner, type SessionSlot, type SlotRequest } from './pool.js';
+import { once, tooMany, type Pool, type MasterFactory, type PoolMaster, type PoolOwner, type Session, type SessionRequest } from './pool.js';
 
 /** The real masters: OpenSSH ControlMaster processes. */
 const controlMasters: MasterFactory = (host, controlPath, onReady, onClosed) => new ControlMaster(host, controlPath, onReady, onClosed);
 
-/** A request being served: its places on ready masters, and how many it still waits for on starting ones. */
-interface Ticket {
-  readonly request: SlotRequest;
-  readonly slots: SessionSlot[];
+/** A request being served: its sessions on ready masters, and how many it still waits for on starting ones. */
+interface PendingRequest {
+  readonly request: SessionRequest;
+  readonly sessions: Session[];
   readonly waitingOn: Map<PoolMaster, number>;
 }
 
 /**
  * The shared connections rxproc holds to one host (one set of host settings): up to `maxConnections`
  * masters of up to `maxSessions` sessions each, started on demand, closed after `keepAlive` ms idle.
- * Requests are served in order, each whole or not at all (a pipeline never holds some places while
+ * Requests are served in order, each whole or not at all (a pipeline never holds some sessions while
  * waiting for the rest, which could deadlock two pipelines).
  */
-export class SharedPool implements HostPool {
+export class SharedPool implements Pool {
   private readonly masters: PoolMaster[] = [];
-  private readonly waiting: SlotRequest[] = [];
-  private readonly tickets = new Set<Ticket>();
+  private readonly waiting: SessionRequest[] = [];
+  private readonly pending = new Set<PendingRequest>();
   private readonly idle = new Map<PoolMaster, NodeJS.Timeout>();
   private pumping = false;
   private pumpAgain = false;
@@ -33,7 +33,7 @@ export class SharedPool implements HostPool {
     private readonly newMaster: MasterFactory = controlMasters,
   ) {}
 
-  acquire(request: SlotRequest): () => void {
+  acquire(request: SessionRequest): () => void {
     const { maxConnections, maxSessions } = this.host;
     if (tooMany(request, maxConnections * maxSessions, `maxConnections × maxSessions = ${maxConnections * maxSessions}`)) return () => undefined;
     this.waiting.push(request);
@@ -41,7 +41,7 @@ export class SharedPool implements HostPool {
     return () => {
       const at = this.waiting.indexOf(request);
       if (at >= 0) this.waiting.splice(at, 1);
-      for (const ticket of this.tickets) if (ticket.request === request) this.abandon(ticket);
+      for (const entry of this.pending) if (entry.request === request) this.abandon(entry);
     };
   }
 
@@ -61,7 +61,7 @@ export class SharedPool implements HostPool {
     return Promise.all([...this.masters].map((master) => master.close())).then(() => undefined);
   }
 
-  /** Places free now or once masters are opened: a closing master counts as a connection, with none. */
+  /** Sessions free now or once masters are opened: a closing master counts as a connection, with none. */
   private free(): number {
     const { maxConnections, maxSessions } = this.host;
     let free = (maxConnections - this.masters.length) * maxSessions;
@@ -83,34 +83,34 @@ export class SharedPool implements HostPool {
     }
   }
 
-  private serve(request: SlotRequest): void {
-    const ticket: Ticket = { request, slots: [], waitingOn: new Map() };
+  private serve(request: SessionRequest): void {
+    const entry: PendingRequest = { request, sessions: [], waitingOn: new Map() };
     for (let i = 0; i < request.count; i++) {
       let master = this.masters.find((m) => m.usable && m.sessions < this.host.maxSessions);
       if (master === undefined) {
         try {
           master = this.open();
         } catch (error) {
-          this.abandon(ticket);
+          this.abandon(entry);
           return request.fail(`could not prepare a shared connection: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
       master.sessions++;
       clearTimeout(this.idle.get(master));
       this.idle.delete(master);
-      if (master.state === 'ready') ticket.slots.push(this.slotOn(master));
-      else ticket.waitingOn.set(master, (ticket.waitingOn.get(master) ?? 0) + 1);
+      if (master.state === 'ready') entry.sessions.push(this.sessionOn(master));
+      else entry.waitingOn.set(master, (entry.waitingOn.get(master) ?? 0) + 1);
     }
-    if (ticket.waitingOn.size === 0) request.grant(ticket.slots);
-    else this.tickets.add(ticket);
+    if (entry.waitingOn.size === 0) request.grant(entry.sessions);
+    else this.pending.add(entry);
   }
 
-  /** A ticket will not be granted: give back its places. */
-  private abandon(ticket: Ticket): void {
-    this.tickets.delete(ticket);
-    for (const slot of ticket.slots.splice(0)) slot.release();
-    for (const [master, count] of ticket.waitingOn) for (let i = 0; i < count; i++) this.done(master);
-    ticket.waitingOn.clear();
+  /** A pending request will not be granted: give back its sessions. */
+  private abandon(entry: PendingRequest): void {
+    this.pending.delete(entry);
+    for (const session of entry.sessions.splice(0)) session.release();
+    for (const [master, count] of entry.waitingOn) for (let i = 0; i < count; i++) this.done(master);
+    entry.waitingOn.clear();
   }
 
   private open(): PoolMaster {
@@ -120,7 +120,7 @@ export class SharedPool implements HostPool {
     return master;
   }
 
-  private slotOn(master: PoolMaster): SessionSlot {
+  private sessionOn(master: PoolMaster): Session {
     return once(master.controlPath, () => this.done(master));
   }
 
@@ -133,14 +133,14 @@ export class SharedPool implements HostPool {
   }
 
   private readonly onReady = (master: PoolMaster): void => {
-    for (const ticket of [...this.tickets]) {
-      const count = ticket.waitingOn.get(master);
+    for (const entry of [...this.pending]) {
+      const count = entry.waitingOn.get(master);
       if (count === undefined) continue;
-      ticket.waitingOn.delete(master);
-      for (let i = 0; i < count; i++) ticket.slots.push(this.slotOn(master));
-      if (ticket.waitingOn.size > 0) continue;
-      this.tickets.delete(ticket);
-      ticket.request.grant(ticket.slots);
+      entry.waitingOn.delete(master);
+      for (let i = 0; i < count; i++) entry.sessions.push(this.sessionOn(master));
+      if (entry.waitingOn.size > 0) continue;
+      this.pending.delete(entry);
+      entry.request.grant(entry.sessions);
     }
   };
 
@@ -148,12 +148,12 @@ export class SharedPool implements HostPool {
     this.masters.splice(this.masters.indexOf(master), 1);
     clearTimeout(this.idle.get(master));
     this.idle.delete(master);
-    // Tickets waiting for it, or holding places on it (a dead socket would make ssh connect on its own).
-    for (const ticket of [...this.tickets]) {
-      if (!ticket.waitingOn.has(master) && !ticket.slots.some((slot) => slot.controlPath === master.controlPath)) continue;
-      ticket.waitingOn.delete(master);
-      this.abandon(ticket);
-      ticket.request.fail(message ?? 'the shared connection closed');
+    // Requests waiting for it, or holding sessions on it (a dead socket would make ssh connect on its own).
+    for (const entry of [...this.pending]) {
+      if (!entry.waitingOn.has(master) && !entry.sessions.some((session) => session.controlPath === master.controlPath)) continue;
+      entry.waitingOn.delete(master);
+      this.abandon(entry);
+      entry.request.fail(message ?? 'the shared connection closed');
     }
     if (this.empty) this.owner.emptied(this);
     else this.pump();

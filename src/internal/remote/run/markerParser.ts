@@ -1,22 +1,22 @@
-/** One marker from the remote helper, split into words: `['spawn', '123', 'perl']`, `['exit', '0']`, … */
+/** One marker from the remote wrapper, split into words: `['spawn', '123', 'perl']`, `['exit', '0']`, … */
 export type Marker = readonly string[];
 
 /**
- * The longest marker line, 0x1E and LF included. The longest the helpers write is about 65 bytes
+ * The longest marker line, 0x1E and LF included. The longest the wrappers write is about 65 bytes
  * (`0x1E` + 34-byte nonce + SP + `error exec EPROTONOSUPPORT` or `spawn <10-digit pid> perl` + LF); 256 leaves
  * room for new events and stays below PIPE_BUF (at least 512 by POSIX), so a marker is still one atomic write.
  */
 export const MAX_MARKER_LINE = 256;
 
 /**
- * The most data held after a `hold` marker. The window between `hold` and `spawn` is the Perl helper's
+ * The most data held after a `hold` marker. The window between `hold` and `spawn` is the Perl wrapper's
  * fork and exec (microseconds to milliseconds): past this the data is passed on at once, before `spawn`,
  * where it counts as the session's preamble (bounded) instead of the command's stderr.
  */
 export const MAX_HOLDING = 1024 * 1024;
 
 /**
- * Separates the remote helper's markers from the command's own stderr, across chunk boundaries. A marker
+ * Separates the remote wrapper's markers from the command's own stderr, across chunk boundaries. A marker
  * is exactly `0x1E NONCE SP WORDS LF`, at most {@link MAX_MARKER_LINE} bytes, written in one write();
  * anything else is data. Only a chunk that ends in a proper prefix of such a line is held back (until the
  * next chunk or the end), so ordinary text, which never starts with 0x1E, is passed on at once. A line that
@@ -25,7 +25,7 @@ export const MAX_HOLDING = 1024 * 1024;
  * in one buffer allocated once, and every byte is looked at a bounded number of times.
  *
  * The `hold` marker is the parser's own: data after it is passed on only after the next marker. The Perl
- * helper writes it before it starts the command and reports `spawn` once the exec has succeeded, by which
+ * wrapper writes it before it starts the command and reports `spawn` once the exec has succeeded, by which
  * time the command may have written to stderr: that output still comes after `spawn`, as it would locally.
  */
 export class MarkerParser {
@@ -46,7 +46,7 @@ export class MarkerParser {
     if (this.tag.length >= MAX_MARKER_LINE) throw new RangeError('MarkerParser: nonce too long');
   }
 
-  /** Whether a `hold` marker came and the next marker has not yet (the Perl helper is starting the command). */
+  /** Whether a `hold` marker came and the next marker has not yet (the Perl wrapper is starting the command). */
   get isHolding(): boolean {
     return this.holding !== undefined;
   }

@@ -9,7 +9,7 @@ import { RedirectError } from '../../local/stdio.js';
 import type { StageSpec } from '../../options/stageSpec.js';
 import type { HandleSink, ProcessHandle, RunEnd, StageIo } from '../../processHandle.js';
 import type { ResolvedHost } from '../config/resolveHost.js';
-import type { SessionSlot } from '../pool/pools.js';
+import type { Session } from '../pool/pools.js';
 import { newNonce } from '../wrapper/remoteCommand.js';
 import { sshNotStarted } from './remoteFailure.js';
 import { RemoteReport } from './remoteReport.js';
@@ -38,7 +38,7 @@ export class RemoteHandle implements ProcessHandle {
 
   constructor(
     private readonly spec: StageSpec,
-    private readonly session: SessionSlot,
+    private readonly session: Session,
     private readonly startedAt: number,
   ) {
     this.host = spec.options.host!;

@@ -5,7 +5,7 @@ import { openRedirect } from '../../local/openRedirect.js';
 import { RedirectError, sharedFile } from '../../local/stdio.js';
 
 /**
- * A remote process's stderr redirected to a (local) file. ssh's stderr carries the helper's markers, so
+ * A remote process's stderr redirected to a (local) file. ssh's stderr carries the wrapper's markers, so
  * rxproc reads it and writes the rest to the file itself. Opened before ssh is started, so a file that
  * cannot be opened is a `SpawnError` as it is locally; stdout to the same file shares it as `>f 2>&1`
  * does: both append to one file, truncated once. Relative paths are the host's, never the remote cwd's.

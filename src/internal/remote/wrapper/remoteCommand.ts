@@ -53,7 +53,7 @@ export function lineEscape(text: string): string {
 /**
  * The one string ssh hands to the remote login shell, whatever shell that is (sh, bash, zsh, tcsh, fish):
  *   exec /bin/sh -c 'eval "$(printf "<stage 1, octal-escaped>")"'
- * Stage 1 is POSIX sh that starts the Perl helper (or the sh one). It holds nothing private and nothing of
+ * Stage 1 is POSIX sh that starts the Perl wrapper (or the sh one). It holds nothing private and nothing of
  * the command: the same for every run on a host. Everything else comes in the preamble on stdin.
  */
 export function remoteBootstrap(host: Pick<ResolvedHost, 'wrapper'>): string {
@@ -70,10 +70,10 @@ export function remoteBootstrap(host: Pick<ResolvedHost, 'wrapper'>): string {
 }
 
 /**
- * What the helper reads from stdin before the command's own bytes, exactly (it is self-delimiting):
+ * What the wrapper reads from stdin before the command's own bytes, exactly (it is self-delimiting):
  *   <nonce> LF <byte length of the rest> LF <records, one a line> "." LF
  * Records: S signal, G grace ms, D drain ms, C cwd, E name=value, U name, A argument (each in order), and Z:
- * the same as sh code for the sh helper. Values are {@link lineEscape}d. The nonce and the env travel here,
+ * the same as sh code for the sh wrapper. Values are {@link lineEscape}d. The nonce and the env travel here,
  * never in a command line or an environment the command can read.
  */
 export function remotePreamble(plan: RemoteRunPlan, nonce: string): Buffer {

@@ -2,7 +2,7 @@
 # Needs: setsid (util-linux or busybox), kill, sleep (fractional: GNU/busybox; else whole seconds).
 # Optional: GNU tail >= 8.28 (notices a stdout without reader: the ControlMaster case, see NOTES.md).
 # Run as: sh -c "$WRAPPER" rxproc-wrap. The rest comes first on stdin (see wrapper.pl for the layout), read
-# with read -r, which takes a pipe byte by byte: the command's stdin is what follows. This helper uses the
+# with read -r, which takes a pipe byte by byte: the command's stdin is what follows. This wrapper uses the
 # NONCE line and the Z record (sh code: _rxp_c cwd, _rxp_v env code, set -- SIGNAL GRACE_MS DRAIN_MS -- ARGV).
 # The nonce is in no argv or environment (the command cannot forge a marker); cwd is entered as a path
 # (./relative: never CDPATH), then the env applies (to this shell too, as it did before).
