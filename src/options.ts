@@ -110,6 +110,22 @@ export interface SpawnOptions {
   readonly uid?: number;
   /** Group id the child runs as (needs privileges); its only group: supplementary groups are dropped. */
   readonly gid?: number;
+  /**
+   * Called once for each subscription, when it is over (completed, failed or unsubscribed) and every
+   * process it started is gone: the whole tree, after the `killTimeout` escalation if one was needed. Also
+   * called when nothing was spawned (a spawn failure, a connection never made, an unsubscribe before the
+   * start). In a pipeline each stage calls its own. A supervisor waits on it instead of polling; what it
+   * throws is reported as RxJS reports unhandled errors, never thrown into rxproc.
+   *
+   * @example
+   * ```ts
+   * import { spawn$ } from 'rxproc';
+   *
+   * const subscription = spawn$('my-server', { onSettled: () => console.log('server and children gone') }).subscribe();
+   * subscription.unsubscribe(); // SIGTERM to the group; the callback runs once the tree is gone
+   * ```
+   */
+  readonly onSettled?: () => void;
 }
 
 /**

@@ -88,6 +88,17 @@ describe('remote: cancel = kill, over ssh', function () {
     expect(await eventually(() => !pids.some(isAlive), 5000)).to.equal(true);
   });
 
+  it('onSettled is called once per subscription: after a remote run, after an unsubscribe, and when the connection fails', async () => {
+    const calls = { done: 0, stopped: 0, refused: 0 };
+    expect((await outcome(spawn$('true', [], { host: host(), onSettled: () => calls.done++ }))).completed).to.equal(true);
+    const { stop } = await startTree(spawn$('sh', ['-c', TREE], { host: host(), onSettled: () => calls.stopped++ }), 2);
+    stop();
+    expect((await outcome(spawn$('true', [], { host: host({ port: 1 }), onSettled: () => calls.refused++ }))).error).to.be.instanceOf(Error);
+    expect(await eventually(() => calls.done + calls.stopped + calls.refused === 3, 10_000)).to.equal(true);
+    await delay(100);
+    expect(calls).to.deep.equal({ done: 1, stopped: 1, refused: 1 });
+  });
+
   it('take(1) on the output ends the remote process (cancel = drop)', async () => {
     const first = await firstValueFrom(
       spawn$('sh', ['-c', 'while :; do echo tick; sleep 0.05; done'], { host: host() }).pipe(

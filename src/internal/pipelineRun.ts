@@ -2,6 +2,7 @@ import { Observable, type Observer, type Subscriber, type Subscription } from 'r
 import type { ProcessEvent } from '../events.js';
 import type { ReadyStage } from './remote/acquireSessions.js';
 import { ProcessRun } from './processRun.js';
+import { safely } from './reportError.js';
 
 /**
  * Runs `a | b | c` with kernel pipes: each stage's stdout is handed to the next stage as its stdin when it
@@ -71,8 +72,11 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
     });
     subscriptions[i] = stage$.subscribe(i === last ? downstream : upstream(i));
   }
-  // Stages never started (an earlier one failed at once) give back their places on a connection.
+  // Stages never started (an earlier one failed at once) give back their places on a connection, and
+  // their runs are over.
   stages.forEach((stage, i) => {
-    if (runs[i] === undefined) stage.session?.release();
+    if (runs[i] !== undefined) return;
+    stage.session?.release();
+    if (stage.options.onSettled !== undefined) safely(stage.options.onSettled);
   });
 }

@@ -11,6 +11,7 @@ import { IdleDrain } from './idleDrain.js';
 import { ProcessTree } from './processTree.js';
 import { track, untrack } from './registry.js';
 import { RemoteLink } from './remote/remoteLink.js';
+import { safely } from './reportError.js';
 import { RunControls } from './runControls.js';
 import { LocalTransport, type RunTransport } from './runTransport.js';
 import { spawnChild, streamsOf, type ProcessSpec } from './spawnChild.js';
@@ -32,6 +33,8 @@ export class ProcessRun {
   private child: ChildProcess | undefined;
   private tree: ProcessTree | undefined;
   private treeSettled = false;
+  /** `onSettled` was called (once: the run is over and its tree gone). */
+  private settledReported = false;
   private exit = { pid: 0, exitCode: null as number | null, signal: null as NodeJS.Signals | null };
   private exited = false;
   private ended = false;
@@ -164,8 +167,19 @@ export class ProcessRun {
     this.transport.release();
     this.treeSettled = true;
     // While the run is live its output is still to be read to the end; after, nothing more is wanted.
-    if (this.ended) this.releaseOutput();
+    if (this.ended) {
+      this.releaseOutput();
+      this.reportSettled();
+    }
   };
+
+  /** The run is over and nothing it started is alive: tell the `onSettled` callback, once. */
+  private reportSettled(): void {
+    if (this.settledReported) return;
+    this.settledReported = true;
+    const { onSettled } = this.spec.options;
+    if (onSettled !== undefined) safely(onSettled);
+  }
 
   private teardown(): void {
     if (this.ended) return;
@@ -186,6 +200,7 @@ export class ProcessRun {
     if (this.tree === undefined) this.transport.release();
     if (this.tree === undefined || this.treeSettled) this.releaseOutput();
     this.controls?.stop();
+    if (this.tree === undefined || this.treeSettled) this.reportSettled();
   }
 
   /** Closes the host's ends of the pipes (once the tree is gone, or when there never was one). */

@@ -15,7 +15,7 @@ export type ResolvedOptions = Required<
 
 const KNOWN = new Set<string>([
   'cwd', 'env', 'extendEnv', 'stdin', 'stdout', 'stderr', 'killSignal', 'killTimeout', 'drainTimeout',
-  'signals', 'timeout', 'successExitCodes', 'uid', 'gid', 'watchdog', 'host',
+  'signals', 'timeout', 'successExitCodes', 'uid', 'gid', 'watchdog', 'host', 'onSettled',
 ]);
 
 /** Throws a `TypeError` naming the option, what was expected and what was given. */
@@ -85,6 +85,7 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
   if (o.timeout !== undefined && !(isMs(o.timeout, 0) && o.timeout > 0)) {
     reject(where, 'timeout', `a number of milliseconds from 1 to ${MAX_TIMER_MS} (or Infinity)`, o.timeout);
   }
+  if (o.onSettled !== undefined && typeof o.onSettled !== 'function') reject(where, 'onSettled', 'a function', o.onSettled);
   if (o.signals !== undefined && !isObservable(o.signals)) reject(where, 'signals', 'an Observable of signal names', o.signals);
   const codes = o.successExitCodes;
   const isExitCode = (code: unknown): boolean => Number.isInteger(code) && (code as number) >= 0 && (code as number) <= 255;

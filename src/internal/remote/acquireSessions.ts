@@ -3,6 +3,7 @@ import { ConnectionError } from '../../errors/ConnectionError.js';
 import type { ProcessEvent } from '../../events.js';
 import type { StageSpec } from '../../processObservable.js';
 import { currentFlowGate, withFlowGate } from '../flowGate.js';
+import { safely } from '../reportError.js';
 import { requestSlots, type SessionSlot } from './connectionPool.js';
 
 /** A stage ready to run: with its place on a connection when it is remote. */
@@ -36,6 +37,8 @@ export function acquireSessions(subscriber: Subscriber<ProcessEvent>, stages: re
     settled = true;
     for (const withdraw of withdrawals) withdraw?.();
     for (const slot of slots) slot?.release();
+    // Nothing was spawned: each stage's run is over as it stands.
+    for (const stage of stages) if (stage.options.onSettled !== undefined) safely(stage.options.onSettled);
   });
   if (subscriber.closed) return;
   const next = (group: number): void => {
