@@ -1,11 +1,11 @@
-// Embeds the remote helpers (src/internal/remote/wrapper.pl and wrapper.sh, kept as real files so that
-// they can be read, linted and run on their own) into src/internal/remote/wrappers.ts, minified: they
+// Embeds the remote helpers (src/internal/remote/wrapper/wrapper.pl and wrapper.sh, kept as real files so that
+// they can be read, linted and run on their own) into src/internal/remote/wrapper/wrappers.ts, minified: they
 // travel with every remote command. `npm run embed` writes wrappers.ts; `npm run build` runs this with
 // `--check`, which only compares, so that a committed wrappers.ts out of step with its sources fails the
-// build (and `npm test`) instead of being rewritten; spec/internal/remote/remoteCommand.spec.ts checks too.
+// build (and `npm test`) instead of being rewritten; spec/internal/remote/wrapper/remoteCommand.spec.ts checks too.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const dir = new URL('../src/internal/remote/', import.meta.url);
+const dir = new URL('../src/internal/remote/wrapper/', import.meta.url);
 
 /** Comment lines and indentation are dropped (neither helper has a heredoc or a multi-line string). */
 export function minify(source) {
@@ -38,7 +38,7 @@ function current(file) {
 const target = new URL('wrappers.ts', dir);
 if (process.argv.includes('--check')) {
   if (current(target) !== render()) {
-    console.error('src/internal/remote/wrappers.ts is out of date with wrapper.pl/wrapper.sh: run npm run embed');
+    console.error('src/internal/remote/wrapper/wrappers.ts is out of date with wrapper.pl/wrapper.sh: run npm run embed');
     process.exitCode = 1;
   }
 } else writeFileSync(target, render());

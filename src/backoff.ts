@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from './internal/validateOptions.js';
+import { MAX_TIMER_MS } from './internal/options/validateOptions.js';
 
 /** Options of {@link exponentialBackoff}. */
 export interface ExponentialBackoffConfig {

@@ -1,4 +1,4 @@
-import { closeAllPools } from './internal/remote/connectionPool.js';
+import { closeAllPools } from './internal/remote/pool/pools.js';
 
 /**
  * Closes every shared ssh connection rxproc holds (see the `host` option's `multiplex`) now, rather than

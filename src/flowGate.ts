@@ -1,4 +1,4 @@
-import { FlowGate as Gate, withFlowGate as subscribeThrough } from './internal/flowGate.js';
+import { FlowGate as Gate, withFlowGate as subscribeThrough } from './internal/io/flowGate.js';
 
 /**
  * Backpressure from a slow consumer to the processes that feed it. An Observable cannot be paused, but

@@ -5,13 +5,13 @@ export { spawn$ } from './spawn.js';
 export { ProcessObservable, type StageSpec } from './processObservable.js';
 export { SPAWN_DEFAULTS } from './options.js';
 export type { SpawnOptions, StdinOption, OutputOption, FileRedirect } from './options.js';
-export type { ResolvedOptions as ResolvedSpawnOptions } from './internal/validateOptions.js';
-export { liveProcessCount } from './internal/registry.js';
+export type { ResolvedOptions as ResolvedSpawnOptions } from './internal/options/validateOptions.js';
+export { liveProcessCount } from './internal/terminate/registry.js';
 export { killAllNow } from './killAllNow.js';
 
 // Remote processes
 export { REMOTE_DEFAULTS, type RemoteHost } from './remoteHost.js';
-export type { ResolvedHost } from './internal/remote/resolveHost.js';
+export type { ResolvedHost } from './internal/remote/config/resolveHost.js';
 export { closeConnections } from './closeConnections.js';
 
 // Events
@@ -24,7 +24,7 @@ export type {
   ExitEvent,
   RestartEvent,
 } from './events.js';
-export type { ChunkOrEvent } from './internal/chunks.js';
+export type { ChunkOrEvent } from './internal/io/chunks.js';
 
 // Operators
 export { lines, DEFAULT_MAX_LINE_LENGTH, type LinesOptions } from './operators/lines.js';

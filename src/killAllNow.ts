@@ -1,4 +1,4 @@
-import { killAllNow as killEveryTree } from './internal/registry.js';
+import { killAllNow as killEveryTree } from './internal/terminate/registry.js';
 
 /**
  * Sends `SIGKILL` at once to every process tree rxproc is running or stopping (each whole process group,

@@ -1,9 +1,9 @@
 import { Observable } from 'rxjs';
 import type { ProcessEvent } from './events.js';
-import { ProcessRun, type ProcessSpec } from './internal/processRun.js';
-import { runPipeline } from './internal/pipelineRun.js';
-import { acquireSessions } from './internal/remote/acquireSessions.js';
-import type { ResolvedOptions } from './internal/validateOptions.js';
+import { ProcessRun, type ProcessSpec } from './internal/run/processRun.js';
+import { runPipeline } from './internal/run/pipelineRun.js';
+import { acquireSessions } from './internal/remote/pool/acquireSessions.js';
+import type { ResolvedOptions } from './internal/options/validateOptions.js';
 
 /** One process of a {@link ProcessObservable}: what {@link spawn$} or {@link pipeTo} was given, checked. */
 export interface StageSpec {

@@ -1,6 +1,6 @@
 import type { SpawnOptions } from './options.js';
 import { ProcessObservable } from './processObservable.js';
-import { parseCommand } from './internal/parseCommand.js';
+import { parseCommand } from './internal/options/parseCommand.js';
 
 /**
  * Runs a command as a cold Observable of {@link ProcessEvent}s: each subscription spawns the process (no

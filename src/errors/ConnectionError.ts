@@ -1,4 +1,4 @@
-import { formatCommand } from '../internal/formatCommand.js';
+import { formatCommand } from './formatCommand.js';
 import { ProcessError, type ProcessErrorDetails } from './ProcessError.js';
 
 /** What happened to the connection, beyond {@link ProcessErrorDetails}. */

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { formatCommand } from '../internal/formatCommand.js';
+import { formatCommand } from './formatCommand.js';
 import { ProcessError, type ProcessErrorDetails } from './ProcessError.js';
 
 /** How the process ended, beyond {@link ProcessErrorDetails}. */

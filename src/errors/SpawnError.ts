@@ -1,4 +1,4 @@
-import { formatCommand } from '../internal/formatCommand.js';
+import { formatCommand } from './formatCommand.js';
 import { onHost } from './ProcessExitError.js';
 import { ProcessError, type ProcessErrorDetails } from './ProcessError.js';
 

@@ -1,7 +1,7 @@
 import { Observable, type OperatorFunction } from 'rxjs';
 import { OutputLimitError } from '../errors/OutputLimitError.js';
-import { LineSplitter } from '../internal/lineSplitter.js';
-import { toBuffer, type ChunkOrEvent } from '../internal/chunks.js';
+import { LineSplitter } from '../internal/io/lineSplitter.js';
+import { toBuffer, type ChunkOrEvent } from '../internal/io/chunks.js';
 
 /** Options of {@link lines}. */
 export interface LinesOptions {

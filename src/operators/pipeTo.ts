@@ -2,8 +2,8 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import type { ProcessEvent } from '../events.js';
 import type { SpawnOptions } from '../options.js';
 import { ProcessObservable } from '../processObservable.js';
-import { toBuffer, type ChunkOrEvent } from '../internal/chunks.js';
-import { parseCommand } from '../internal/parseCommand.js';
+import { toBuffer, type ChunkOrEvent } from '../internal/io/chunks.js';
+import { parseCommand } from '../internal/options/parseCommand.js';
 
 /** Options of {@link pipeTo}: those of `spawn$`, but for `stdin`, which is the upstream's output. */
 export type PipeToOptions = Omit<SpawnOptions, 'stdin'>;

@@ -1,10 +1,10 @@
 import { Observable, timer, type OperatorFunction, type Subscription } from 'rxjs';
 import { ProcessExitError } from '../errors/ProcessExitError.js';
 import { SpawnError } from '../errors/SpawnError.js';
-import { currentFlowGate, withFlowGate } from '../internal/flowGate.js';
+import { currentFlowGate, withFlowGate } from '../internal/io/flowGate.js';
 import type { RestartEvent } from '../events.js';
-import { ioTimeout, type CancelTimeout } from '../internal/ioTimeout.js';
-import { MAX_TIMER_MS } from '../internal/validateOptions.js';
+import { ioTimeout, type CancelTimeout } from '../internal/io/ioTimeout.js';
+import { MAX_TIMER_MS } from '../internal/options/validateOptions.js';
 
 /** Options of {@link retryOnExit}. */
 export interface RetryOnExitConfig {

@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { WATCHDOG_SCRIPT } from '../../../src/internal/terminate/watchdog.js';
+import { canForceReuse, forcedReuse } from '../../support/pidReuse.js';
+import { eventually, isAlive } from '../../support/processes.js';
+
+/**
+ * The watchdog's shell, driven directly (the host that would feed it is simulated by a pipe): what it does
+ * once the host is gone. The whole path, a real host killed with SIGKILL, is in spec/reliability/hostDeath.spec.ts.
+ */
+
+describe('watchdog (the shell that outlives a SIGKILLed host)', function () {
+  this.timeout(20000);
+
+  it('stops waiting as soon as the group is empty: gone while the killTimeout (60 s) has not passed', async () => {
+    // Our group ignores SIGTERM and ends by itself after 0.3 s.
+    const group = spawn('sh', ['-c', "trap '' TERM; sleep 0.3"], { detached: true, stdio: 'ignore' });
+    await new Promise((done) => group.once('spawn', done));
+    const watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'rxproc-watchdog'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const gone = new Promise<number>((done) => watchdog.once('exit', () => done(performance.now())));
+    watchdog.stdin!.end(`+ ${group.pid!} 60000\n`);
+    const startedAt = performance.now();
+    const goneAt = await Promise.race([gone, new Promise<number>((done) => setTimeout(() => done(Infinity), 15000))]);
+    expect(goneAt - startedAt, 'the watchdog is gone well before the killTimeout').to.be.below(15000);
+  });
+
+  it('still sends SIGKILL to a group that ignores SIGTERM, once the grace is over', async () => {
+    const group = spawn('sh', ['-c', "trap '' TERM; sleep 30 & wait"], { detached: true, stdio: 'ignore' });
+    await new Promise((done) => group.once('spawn', done));
+    const watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'rxproc-watchdog'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    watchdog.stdin!.end(`+ ${group.pid!} 300\n`);
+    const startedAt = performance.now();
+    await new Promise((done) => group.once('exit', done));
+    expect(performance.now() - startedAt, 'alive until the grace is over').to.be.at.least(300);
+    expect(await eventually(() => watchdog.exitCode !== null, 5000)).to.equal(true);
+  });
+
+  it('does not signal an unrelated group that got the id of ours once ours was gone (forced pid reuse)', function () {
+    if (!canForceReuse()) this.skip();
+    // The host is a pipe into the watchdog: it registers P, then closes (dies).
+    const start = 'mkfifo "$dir/pipe" || exit 2\nsh -c "$script" rxproc-watchdog <"$dir/pipe" & K=$!\nexec 3>"$dir/pipe"\necho "+ $P 2000" >&3\nexec 3>&-';
+    expect(forcedReuse(WATCHDOG_SCRIPT, start)).to.include.members(['reused', 'alive']);
+  });
+
+  it('ignores a line that is not "+ PGID GRACE" / "- PGID" with numbers', async () => {
+    const victim = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    await new Promise((done) => victim.once('spawn', done));
+    const watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'rxproc-watchdog'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    watchdog.stdin!.end(`+ ${victim.pid!}x 0\n+ 0${victim.pid!} 0\n+ ${victim.pid!} $(kill)\n`);
+    expect(await eventually(() => watchdog.exitCode !== null, 5000)).to.equal(true);
+    expect(isAlive(victim.pid!)).to.equal(true);
+    victim.kill('SIGKILL');
+  });
+});

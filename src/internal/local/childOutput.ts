@@ -1,0 +1,96 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import type { StderrEvent, StdoutEvent } from '../../events.js';
+import type { FlowGate } from '../io/flowGate.js';
+import { streamsOf } from './spawnChild.js';
+import { TailBuffer } from '../io/tailBuffer.js';
+
+const STDERR_TAIL_BYTES = 64 * 1024;
+
+/**
+ * A child's piped stdout and stderr, as events: counts the streams still open (completion waits for their
+ * end), keeps the tail of stderr for errors, enrols stdout in the consumer's flow gate, and knows how to
+ * stop listening (keep draining, so a dying child is not killed by SIGPIPE) and to release the pipes.
+ */
+export class ChildOutput {
+  private open = 0;
+  /** Each watched stream's end listener, to remove when no longer listening. */
+  private readonly overs = new Map<Readable, () => void>();
+  private readonly tail = new TailBuffer(STDERR_TAIL_BYTES);
+
+  constructor(
+    private readonly child: ChildProcess,
+    /** A pipeline stage's stdout belongs to the next stage: it is never read here. */
+    private readonly handOverStdout: boolean,
+    private readonly gate: FlowGate | undefined,
+    private readonly emit: (event: StdoutEvent | StderrEvent) => void,
+    private readonly onAllClosed: () => void,
+  ) {}
+
+  /** Starts listening to the piped streams. */
+  watch(): void {
+    const { stdout, stderr } = this.child;
+    if (!this.handOverStdout && stdout !== null) {
+      this.listen(stdout, this.onStdout);
+      this.gate?.add(stdout);
+    }
+    if (stderr !== null) this.listen(stderr, this.onStderr);
+  }
+
+  /** Whether every piped stream has ended. */
+  get closed(): boolean {
+    return this.open === 0;
+  }
+
+  /** The last 64 KiB of stderr, as text. */
+  stderrTail(): string {
+    return this.tail.toString();
+  }
+
+  /** Emits nothing more, but keeps reading (and dropping) until the pipes are released. */
+  stopListening(): void {
+    const { stdout, stderr } = this.child;
+    if (stdout !== null) this.gate?.remove(stdout);
+    for (const stream of this.handOverStdout ? [stderr] : [stdout, stderr]) {
+      if (stream === null) continue;
+      stream.removeListener('data', this.onStdout).removeListener('data', this.onStderr);
+      const over = this.overs.get(stream);
+      if (over !== undefined) stream.removeListener('end', over).removeListener('close', over);
+      stream.resume();
+    }
+  }
+
+  /** Closes the host's ends of the child's pipes. */
+  release(): void {
+    for (const stream of streamsOf(this.child)) stream?.destroy();
+  }
+
+  private listen(stream: Readable, onData: (data: Buffer) => void): void {
+    this.open++;
+    stream.on('data', onData);
+    // A stream is over at its 'end' (EOF read, in the same poll as the child's exit when both were
+    // waiting), or at its 'close' when it ends without one (destroyed): whichever comes first. 'close'
+    // alone would come a loop phase later, after timers confirmed in the check phase had already decided.
+    let done = false;
+    const over = (): void => {
+      if (done) return;
+      done = true;
+      stream.removeListener('end', over).removeListener('close', over);
+      this.onClose();
+    };
+    stream.once('end', over);
+    stream.once('close', over);
+    this.overs.set(stream, over);
+  }
+
+  private readonly onStdout = (data: Buffer): void => this.emit({ type: 'stdout', data });
+
+  private readonly onStderr = (data: Buffer): void => {
+    this.tail.push(data);
+    this.emit({ type: 'stderr', data });
+  };
+
+  private readonly onClose = (): void => {
+    if (--this.open === 0) this.onAllClosed();
+  };
+}

@@ -1,0 +1,53 @@
+import { once, tooMany, type HostPool, type PoolOwner, type SessionSlot, type SlotRequest } from './pool.js';
+import type { ResolvedHost } from '../config/resolveHost.js';
+
+/**
+ * Places on a host without shared connections (`multiplex: false`): each process opens its own, and at
+ * most `maxConnections` run at once. Requests are served in order, each whole.
+ */
+export class DirectPool implements HostPool {
+  private readonly waiting: SlotRequest[] = [];
+  private inUse = 0;
+
+  constructor(
+    private readonly host: ResolvedHost,
+    private readonly owner: PoolOwner,
+  ) {}
+
+  acquire(request: SlotRequest): () => void {
+    const { maxConnections } = this.host;
+    if (tooMany(request, maxConnections, `maxConnections = ${maxConnections} (multiplex: false)`)) return () => undefined;
+    this.waiting.push(request);
+    this.pump();
+    return () => {
+      const at = this.waiting.indexOf(request);
+      if (at >= 0) this.waiting.splice(at, 1);
+    };
+  }
+
+  readonly hasMasters = false;
+
+  get empty(): boolean {
+    return this.waiting.length === 0 && this.inUse === 0;
+  }
+
+  /** Own connections are not closed by closeConnections(). */
+  closeAll(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0 && this.inUse + this.waiting[0]!.count <= this.host.maxConnections) {
+      const request = this.waiting.shift()!;
+      this.inUse += request.count;
+      const slots: SessionSlot[] = Array.from({ length: request.count }, () => once(undefined, this.released));
+      request.grant(slots);
+    }
+  }
+
+  private readonly released = (): void => {
+    this.inUse--;
+    if (this.empty) this.owner.emptied(this);
+    else this.pump();
+  };
+}

@@ -1,0 +1,136 @@
+import type { ChildProcess } from 'node:child_process';
+import { groupHasLiveMember } from './groupMembers.js';
+import { ioTimeout, type CancelTimeout } from '../io/ioTimeout.js';
+
+/** How a tree is stopped: the first signal, then SIGKILL after `killTimeout` ms if anything is still alive. */
+export interface KillConfig {
+  readonly killSignal: NodeJS.Signals;
+  readonly killTimeout: number;
+}
+
+/** Probing an exited child's group for stragglers: first after this many ms, doubling up to the max. */
+const POLL_FIRST_MS = 5;
+const POLL_MAX_MS = 250;
+
+/**
+ * One spawned child and the process group it leads (rxproc starts every child in its own session, so its
+ * pid is also its group id). Every signal rxproc sends goes through here, which is what guarantees:
+ * - the child itself is signalled only while its exit has not been seen (until Node reaps it, its pid
+ *   cannot be reused, so the signal can only reach the right process);
+ * - after that exit only the group is addressed (`kill(-pgid)`), and the kernel does not hand out a
+ *   group's id as a new pid while any member of the group is alive.
+ */
+export class ProcessTree {
+  /** The child's exit has been seen (Node reaped it). */
+  exited = false;
+  private terminating = false;
+  private escalation: CancelTimeout | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private settled = false;
+
+  constructor(
+    readonly pid: number,
+    child: ChildProcess,
+    readonly config: KillConfig,
+    private readonly onSettled: (tree: ProcessTree) => void,
+  ) {
+    // Registered before anyone else's 'exit' listener, so `exited` is true by the time they run.
+    child.once('exit', () => this.onLeaderExit());
+  }
+
+  /**
+   * Sends `signal` to the child alone, unless its exit has been seen by then. Deferred to the check phase:
+   * libuv reaps every exited child of a batch before it emits their 'exit' events, so inside one of those
+   * events (and whatever runs synchronously from it) a sibling may be reaped with `exited` still false.
+   */
+  signalLeader(signal: NodeJS.Signals | number): void {
+    setImmediate(() => {
+      if (!this.exited) send(this.pid, signal);
+    });
+  }
+
+  /**
+   * Sends `signal` to every process of the group; `false` when the group is empty. `true` also when the
+   * group has members but none the host may signal (EPERM: they changed their user id).
+   */
+  signalGroup(signal: NodeJS.Signals | number): boolean {
+    return send(-this.pid, signal);
+  }
+
+  /** Whether the child (until its exit is seen) or any living process of its group is there. */
+  isAlive(): boolean {
+    return !this.exited || groupHasLiveMember(this.pid);
+  }
+
+  /**
+   * Stops the whole tree: `killSignal` to the group, then SIGKILL after `killTimeout` if anything of it is
+   * still alive. Idempotent; does nothing to a tree that is already gone (no signal at all). While the
+   * child's exit has not been seen, the signal waits for the check phase (see {@link signalLeader}).
+   */
+  terminate(): void {
+    if (this.terminating || this.settled) return;
+    this.terminating = true;
+    if (this.exited) this.stop();
+    else setImmediate(() => this.stop());
+  }
+
+  private stop(): void {
+    if (this.settled) return;
+    if (!this.isAlive() || !this.signalGroup(this.config.killSignal)) return this.settle();
+    const { killTimeout } = this.config;
+    if (killTimeout === 0) this.escalate();
+    else if (Number.isFinite(killTimeout)) {
+      // Unref'd: a dying tree must not keep the host alive; the host's exit hook covers what is left.
+      // Confirmed after a poll: an exit already waiting there is seen before SIGKILL is decided.
+      this.escalation = ioTimeout(killTimeout, () => this.escalate(), true);
+    }
+    if (this.exited) this.watchGroup(POLL_FIRST_MS);
+  }
+
+  private escalate(): void {
+    this.escalation = undefined;
+    if (this.isAlive()) this.signalGroup('SIGKILL');
+    if (this.exited) this.settle();
+  }
+
+  private onLeaderExit(): void {
+    this.exited = true;
+    if (this.terminating) this.watchGroup(0);
+  }
+
+  /**
+   * The kernel says nothing when a grandchild dies (it is not ours to reap), so after the child's exit the
+   * group is probed, backing off, until no living member is left: then the tree is settled at once
+   * instead of at `killTimeout`.
+   */
+  private watchGroup(delayMs: number): void {
+    clearTimeout(this.poll);
+    if (this.settled) return;
+    if (!groupHasLiveMember(this.pid)) return this.settle();
+    const next = Math.min(Math.max(delayMs * 2, POLL_FIRST_MS), POLL_MAX_MS);
+    this.poll = setTimeout(() => this.watchGroup(next), delayMs === 0 ? POLL_FIRST_MS : delayMs).unref();
+  }
+
+  private settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.escalation?.();
+    clearTimeout(this.poll);
+    this.escalation = this.poll = undefined;
+    this.onSettled(this);
+  }
+}
+
+/**
+ * `true` when there is something to signal. ESRCH: nothing there any more. EPERM: there is, but no process
+ * of it may be signalled by the host (its members changed their user id): not gone, so the tree stays
+ * alive and tracked until they are, although the signal (and the SIGKILL after killTimeout) reaches none.
+ */
+function send(pid: number, signal: NodeJS.Signals | number): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
