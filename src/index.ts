@@ -7,6 +7,7 @@ export { SPAWN_DEFAULTS } from './options.js';
 export type { SpawnOptions, StdinOption, OutputOption, FileRedirect } from './options.js';
 export type { ResolvedOptions as ResolvedSpawnOptions } from './internal/options/validateOptions.js';
 export { liveProcessCount } from './internal/terminate/registry.js';
+export { killAllNow } from './killAllNow.js';
 
 // Remote processes
 export { REMOTE_DEFAULTS, type RemoteHost } from './remoteHost.js';
@@ -31,6 +32,9 @@ export { collectOutput, DEFAULT_MAX_BUFFER, type CollectOutputOptions, type Coll
 export { pipeTo, type PipeToOptions } from './operators/pipeTo.js';
 export { retryOnExit, type RetryOnExitConfig } from './operators/retryOnExit.js';
 export { exponentialBackoff, type ExponentialBackoffConfig } from './backoff.js';
+
+// Backpressure
+export { FlowGate, withFlowGate } from './flowGate.js';
 
 // Errors
 export { ProcessError, type ProcessErrorDetails } from './errors/ProcessError.js';

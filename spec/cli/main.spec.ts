@@ -225,6 +225,57 @@ tasks:
     expect(await exited).to.equal(130);
     expect(await eventually(() => !isAlive(pid), 2000)).to.equal(true);
   });
+
+  it('the stop waits until every tree of a wave is gone (a grandchild ignoring SIGTERM: killed after killTimeout), then the summary', async () => {
+    const dir = make(`
+tasks:
+  stubborn:
+    sh: |
+      sh -c 'trap "" TERM; echo $$; exec sleep 30' & wait
+    killTimeout: 1500
+`);
+    const { child, seen, exited } = startRxproc(['run', '--json'], dir);
+    await eventually(() => seen.some((e) => e.stream === 'stdout'), 10000);
+    const grandchild = Number(seen.find((e) => e.stream === 'stdout')!.line);
+    const stopped = Date.now();
+    child.kill('SIGINT');
+    // The shell exits at once; its child ignores SIGTERM and keeps the tree alive until the SIGKILL.
+    await eventually(() => seen.some((e) => e.event === 'stop'), 5000);
+    await new Promise((resolveDelay) => setTimeout(resolveDelay, 700));
+    expect(isAlive(grandchild)).to.equal(true);
+    expect(seen.some((e) => e.event === 'summary'), 'no summary while the tree lives').to.equal(false);
+    expect(await exited).to.equal(130);
+    expect(Date.now() - stopped).to.be.at.least(1400);
+    expect(isAlive(grandchild)).to.equal(false);
+    expect(seen.at(-1)).to.include({ event: 'summary' });
+  });
+
+  it('each process is checked by spawn$ at load time: a bad host is a file error naming the task (exit 2), and nothing runs', () => {
+    const marker = resolve(make('tasks: {}\n'), 'ran');
+    const dir = make(`
+tasks:
+  first: { sh: 'touch ${marker}' }
+  web:
+    sh: 'true'
+    pipe:
+      - cmd: cat
+        host: { host: web1, port: 70000 }
+`);
+    const { code, stderr } = rxproc(['run'], dir);
+    expect(code).to.equal(2);
+    expect(stderr).to.match(/rxproc\.yaml:8: tasks\.web\.pipe\.0\.host\.port: option "host\.port" must be a port number from 1 to 65535, got 70000/);
+    expect(existsSync(marker), 'nothing ran').to.equal(false);
+    const unknown = rxproc(['run'], make(`tasks:\n  api:\n    cmd: 'true'\n    host: { host: web1, colour: blue }\n`));
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.match(/rxproc\.yaml:4: tasks\.api\.host\.colour: unknown option "host\.colour"/);
+    const uid = rxproc(['run'], make(`tasks:\n  api:\n    cmd: 'true'\n    host: 'web1'\n    killTimeout: -1\n`));
+    expect(uid.code).to.equal(2);
+    expect(uid.stderr).to.match(/tasks\.api\.killTimeout/);
+    const sshPath = rxproc(['run'], make(`tasks:\n  api: { cmd: 'true', host: { host: web1, sshPath: /tmp/evil } }\n`));
+    expect(sshPath.code).to.equal(2);
+    expect(sshPath.stderr).to.include('tasks.api.host.sshPath: cannot be set in a task file');
+    expect(rxproc(['run'], make(`tasks:\n  api: { cmd: 'true', host: 5 }\n`)).stderr).to.match(/tasks\.api\.host: expected string or map/);
+  });
 });
 
 describe('the task file schema (through src/cli/loadTaskFile.ts)', () => {

@@ -70,7 +70,41 @@ describe('lines', () => {
       });
     });
 
+    it("an exit event ends the run's last line (it comes after all the output)", () => {
+      scheduler.run(({ cold, expectObservable }) => {
+        const x = { type: 'exit', pid: 1, exitCode: 0, signal: null, durationMs: 1 };
+        const source = cold('-a-x--|', { a: out('x\npartial'), x });
+        expectObservable(source.pipe(lines())).toBe('-x-p--|', { x: 'x', p: 'partial' });
+      });
+    });
+
+    it("overlong: 'split' emits a long line in maxLineLength pieces as they fill, nothing lost", () => {
+      scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold('-a-a-a-b---|', { a: b('1234'), b: b('5\nok\n') });
+        expectObservable(source.pipe(lines({ maxLineLength: 5, overlong: 'split' }))).toBe('---x-y-(zo)|', { x: '12341', y: '23412', z: '345', o: 'ok' });
+        expectSubscriptions(source.subscriptions).toBe('^----------!');
+      });
+    });
+
+    it("overlong: 'split' cuts at UTF-8 character boundaries, also in one chunk and at the end", () => {
+      scheduler.run(({ cold, expectObservable }) => {
+        // 'é' is 2 bytes: a 5-byte piece would cut the third one in half.
+        const source = cold('-a-----b-|', { a: b('ééééé\n'), b: b('abcdefg') });
+        expectObservable(source.pipe(lines({ maxLineLength: 5, overlong: 'split' }))).toBe('-(xyz)-p-(q|)', { x: 'éé', y: 'éé', z: 'é', p: 'abcde', q: 'fg' });
+      });
+    });
+
+    it("overlong: 'error' is the default", () => {
+      scheduler.run(({ cold, expectObservable }) => {
+        const source = cold('-a-a|', { a: b('1234') });
+        const error = new OutputLimitError('stdout', 'maxLineLength', 5);
+        expectObservable(source.pipe(lines({ maxLineLength: 5, overlong: 'error' }))).toBe('---#', undefined, error);
+        expectObservable(source.pipe(lines({ maxLineLength: 5 }))).toBe('---#', undefined, error);
+      });
+    });
+
     it('checks its options when called', () => {
+      expect(() => lines({ overlong: 'truncate' as never })).to.throw(TypeError, /"overlong" must be 'error' or 'split', got truncate/);
       expect(() => lines({ stream: 'both' as never })).to.throw(TypeError, /"stream" must be 'stdout' or 'stderr'/);
       expect(() => lines({ maxLineLength: 0 })).to.throw(TypeError, /"maxLineLength" must be a whole number of bytes ≥ 1, got 0/);
     });
@@ -102,6 +136,12 @@ describe('lines', () => {
       const { error } = await outcome(source.pipe(lines({ maxLineLength: 1 << 20 })));
       expect(error).to.be.instanceOf(OutputLimitError).and.include({ stream: 'stdout', option: 'maxLineLength', limit: 1 << 20 });
       expect(await eventually(() => !isAlive(pid))).to.equal(true);
+    });
+
+    it("overlong: 'split' passes an endless-looking line through in pieces", async () => {
+      const { events, error } = await outcome(spawn$('sh', ['-c', "head -c 2500000 /dev/zero | tr '\\0' x; echo; echo after"]).pipe(lines({ maxLineLength: 1 << 20, overlong: 'split' })));
+      expect(error).to.equal(undefined);
+      expect(events.map((line) => line.length)).to.deep.equal([1 << 20, 1 << 20, 2500000 - 2 * (1 << 20), 5]);
     });
 
     it('works on a plain chunk stream too', async () => {

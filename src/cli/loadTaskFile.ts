@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { isMap, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { checkTaskOptions } from './checkTaskOptions.js';
 import { taskFileSchema, type TaskFile } from './schema.js';
 import { checkGraph } from './taskGraph.js';
 
@@ -20,7 +21,10 @@ export function findTaskFile(given: string | undefined, cwd: string): string {
   throw new TaskFileError(`no task file: found none of rxproc.yaml, rxproc.yml, rxproc.json in ${cwd} (or name one: rxproc run FILE)`);
 }
 
-/** Reads, parses (YAML, of which JSON is a part) and checks a task file. */
+/**
+ * Reads, parses (YAML, of which JSON is a part) and checks a task file: its shape, its task graph, and each
+ * process's options as the library checks them. Nothing runs before the whole file has passed.
+ */
 export function loadTaskFile(path: string): TaskFile {
   let text: string;
   try {
@@ -37,9 +41,9 @@ export function loadTaskFile(path: string): TaskFile {
   if (doc.contents === null) throw new TaskFileError(`${path}:1: the file is empty: it needs a "tasks:" map`);
   const parsed = taskFileSchema.safeParse(doc.toJS());
   if (!parsed.success) throw new TaskFileError(describeIssues(path, parsed.error.issues, doc, lineCounter));
-  const graphProblem = checkGraph(parsed.data);
-  if (graphProblem !== undefined) {
-    throw new TaskFileError(`${path}:${lineOf(doc, lineCounter, graphProblem.path)}: ${graphProblem.path.join('.')}: ${graphProblem.message}`);
+  const problem = checkGraph(parsed.data) ?? checkTaskOptions(parsed.data, dirname(path));
+  if (problem !== undefined) {
+    throw new TaskFileError(`${path}:${lineOf(doc, lineCounter, problem.path)}: ${problem.path.join('.')}: ${problem.message}`);
   }
   return parsed.data;
 }

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import type { RemoteHost } from '../index.js';
+
+/** The longest delay a Node timer takes, in ms: the most any duration of the file can be. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 const RESERVED_MESSAGE = 'a name reserved by JavaScript objects ("__proto__", "constructor", "prototype")';
@@ -47,24 +51,19 @@ function oneCommand(value: { cmd?: string; sh?: string; args?: string[] }, ctx: 
   }
 }
 
-/** Where a process runs: a host for ssh, or its settings (the library's RemoteHost, minus sshPath). */
-const destination = z.string().regex(/^[^\s\-][^\s]*$/, 'an ssh destination (no spaces, not starting with "-")');
+/**
+ * Where a process runs: a host for ssh, or its settings (the library's RemoteHost). Only the shape is
+ * checked here: the values are checked by the library itself (`spawn$` is called with each task's options
+ * when the file is loaded, see checkTaskOptions.ts). `sshPath` is the one setting a task file cannot choose.
+ */
 const host = z.union([
-  destination,
-  z.strictObject({
-    host: destination,
-    user: destination.optional(),
-    port: z.number().int().min(1).max(65535).optional(),
-    identityFile: destination.optional(),
-    configFile: destination.optional(),
-    sshOptions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-    multiplex: z.boolean().optional(),
-    maxSessions: z.number().int().min(1).max(1000).optional(),
-    maxConnections: z.number().int().min(1).max(1000).optional(),
-    keepAlive: z.number().min(0).max(2 ** 31 - 1).optional(),
-    connectTimeout: z.number().min(0).max(2 ** 31 - 1).optional(),
-    wrapper: z.enum(['auto', 'perl', 'sh']).optional(),
-  }),
+  z.string(),
+  z
+    .record(z.string(), z.unknown())
+    .superRefine((settings, ctx) => {
+      if (Object.hasOwn(settings, 'sshPath')) ctx.addIssue({ code: 'custom', path: ['sshPath'], message: 'cannot be set in a task file' });
+    })
+    .transform((settings) => settings as unknown as RemoteHost),
 ]);
 
 const stage = z.strictObject({ ...command, host: host.optional() }).superRefine(oneCommand);
@@ -96,26 +95,19 @@ const task = z
         z.strictObject({
           when: restartWhen.default('on-failure'),
           count: z.number().int().min(0).optional(),
-          delay: z.number().min(0).max(2 ** 31 - 1).optional(),
+          delay: z.number().min(0).max(MAX_TIMER_MS).optional(),
           backoff: z.number().min(1).optional(),
-          maxDelay: z.number().min(0).max(2 ** 31 - 1).optional(),
-          resetAfter: z.number().min(0).max(2 ** 31 - 1).optional(),
+          maxDelay: z.number().min(0).max(MAX_TIMER_MS).optional(),
+          resetAfter: z.number().min(0).max(MAX_TIMER_MS).optional(),
         }),
       ])
       .optional(),
-    ready: z.union([regex, z.strictObject({ pattern: regex }), z.strictObject({ delay: z.number().min(0).max(2 ** 31 - 1) })]).optional(),
+    ready: z.union([regex, z.strictObject({ pattern: regex }), z.strictObject({ delay: z.number().min(0).max(MAX_TIMER_MS) })]).optional(),
     dependsOn: z.union([z.array(name), byName(z.enum(['ready', 'completed']))]).optional(),
     killSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2']).optional(),
-    killTimeout: z.number().min(0).max(2 ** 31 - 1).optional(),
+    killTimeout: z.number().min(0).max(MAX_TIMER_MS).optional(),
   })
-  .superRefine(oneCommand)
-  .superRefine((value, ctx) => {
-    // On a remote host the variables are exported by sh: only names it can assign.
-    if (value.host === undefined) return;
-    for (const key of Object.keys(value.env ?? {})) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) ctx.addIssue({ code: 'custom', path: ['env', key], message: 'a variable name a remote shell can export (letters, digits, _)' });
-    }
-  });
+  .superRefine(oneCommand);
 
 /** The shape of `rxproc.yaml` / `rxproc.json`. */
 export const taskFileSchema = z.strictObject({

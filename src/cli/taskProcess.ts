@@ -1,12 +1,15 @@
 import { resolve } from 'node:path';
-import type { Observable } from 'rxjs';
-import { exponentialBackoff } from '../backoff.js';
-import type { ProcessEvent, RestartEvent } from '../events.js';
-import { pipeTo } from '../operators/pipeTo.js';
-import { retryOnExit } from '../operators/retryOnExit.js';
-import type { SpawnOptions } from '../options.js';
-import { spawn$ } from '../spawn.js';
+import { defer, type Observable } from 'rxjs';
+import { exponentialBackoff, pipeTo, retryOnExit, spawn$, type ProcessEvent, type RestartEvent, type SpawnOptions } from '../index.js';
+import type { RunTracker } from './runTracker.js';
 import type { StageConfig, TaskConfig } from './schema.js';
+
+/** One process of a task: what `spawn$` (the task's command) or `pipeTo` (a `pipe` stage) is called with. */
+export interface StageSpawn {
+  readonly command: string;
+  readonly args: string[];
+  readonly options: SpawnOptions;
+}
 
 /** A stage's program and arguments: `cmd` + `args`, or `sh` through `/bin/sh -c`. */
 function commandOf(stage: StageConfig): [string, string[]] {
@@ -20,11 +23,11 @@ function where(config: { host?: TaskConfig['host']; cwd?: string }, baseDir: str
 }
 
 /**
- * A task as a process Observable: its command, the `pipe` stages after it (a kernel pipeline), and its
- * `restart` policy through `retryOnExit`. Processes are watched by the watchdog, so that even a SIGKILLed
- * rxproc leaves nothing behind.
+ * The processes of a task, in order: its command, then its `pipe` stages. Processes are watched by the
+ * watchdog, so that even a SIGKILLed rxproc leaves nothing behind. The task file's loader checks these
+ * options by calling `spawn$` with them; the run uses the very same.
  */
-export function taskProcess$(task: TaskConfig, baseDir: string): Observable<ProcessEvent | RestartEvent> {
+export function stageSpawns(task: TaskConfig, baseDir: string): StageSpawn[] {
   const common: SpawnOptions = {
     ...(task.env === undefined ? {} : { env: task.env }),
     ...(task.killSignal === undefined ? {} : { killSignal: task.killSignal }),
@@ -32,17 +35,34 @@ export function taskProcess$(task: TaskConfig, baseDir: string): Observable<Proc
     watchdog: true,
   };
   const [command, args] = commandOf(task);
-  let process$: Observable<ProcessEvent> = spawn$(command, args, { ...common, ...where(task, baseDir) });
+  const spawns = [{ command, args, options: { ...common, ...where(task, baseDir) } }];
   // A stage runs where its own `host` says (here by default), like pipeTo in the library.
   // The task's cwd is for the stages on the same side: here for a local task, there for a remote one.
   for (const stage of task.pipe ?? []) {
     const cwd = (stage.host === undefined) === (task.host === undefined) ? task.cwd : undefined;
-    process$ = process$.pipe(pipeTo(...commandOf(stage), { ...common, ...where({ host: stage.host, cwd }, baseDir) }));
+    const [stageCommand, stageArgs] = commandOf(stage);
+    spawns.push({ command: stageCommand, args: stageArgs, options: { ...common, ...where({ host: stage.host, cwd }, baseDir) } });
   }
+  return spawns;
+}
+
+/**
+ * A task as a process Observable: its command, the `pipe` stages after it (a kernel pipeline), and its
+ * `restart` policy through `retryOnExit`. Every subscription (the first run, each restart) is counted in
+ * `runs`, and each stage's `onSettled` tells it when that stage's process tree is gone.
+ */
+export function taskProcess$(task: TaskConfig, baseDir: string, runs: RunTracker): Observable<ProcessEvent | RestartEvent> {
+  const [first, ...stages] = stageSpawns(task, baseDir).map((stage) => ({ ...stage, options: { ...stage.options, onSettled: () => runs.settled() } }));
+  let pipeline$: Observable<ProcessEvent> = spawn$(first!.command, first!.args, first!.options);
+  for (const stage of stages) pipeline$ = pipeline$.pipe(pipeTo(stage.command, stage.args, stage.options));
+  const counted$ = defer(() => {
+    runs.started(1 + stages.length);
+    return pipeline$;
+  });
   const restart = typeof task.restart === 'string' ? { when: task.restart } : task.restart;
-  if (restart === undefined || restart.when === 'never') return process$;
+  if (restart === undefined || restart.when === 'never') return counted$;
   const { when, count, delay = 100, backoff = 2, maxDelay = 10_000, resetAfter } = restart;
-  return process$.pipe(
+  return counted$.pipe(
     retryOnExit({
       when: when === 'always' ? 'always' : 'failure',
       ...(count === undefined ? {} : { count }),

@@ -1,6 +1,7 @@
-import type { CancelTimeout } from '../internal/io/ioTimeout.js';
 import type { Subscription } from 'rxjs';
-import type { TaskResult } from './reporter.js';
+import type { CancelTimeout } from './ioTimeout.js';
+import type { Reporter, TaskResult } from './reporter.js';
+import type { RunTracker } from './runTracker.js';
 import type { TaskConfig } from './schema.js';
 
 /** Where a task is in its life. */
@@ -22,10 +23,21 @@ export interface TaskState {
   /** The current run's exit was seen (the result stands even if rxproc stops the task afterwards). */
   exitSeen?: boolean;
   subscription?: Subscription;
+  /** Its process trees, every run's: when they are all gone. */
+  readonly runs: RunTracker;
   /** Cancels the `ready: { delay }` timer. */
   readyTimer?: CancelTimeout;
   /** The `ready` regex, compiled. */
   readyPattern?: RegExp;
+}
+
+/** Marks the task ready, once (reported when it had a `ready` condition); `false` when it already was. */
+export function markReady(task: TaskState, reporter: Reporter): boolean {
+  if (task.isReady) return false;
+  task.isReady = true;
+  task.readyTimer?.();
+  if (task.config.ready !== undefined) reporter.event(task.name, 'ready', { pid: task.pid }, 'is ready');
+  return true;
 }
 
 /** How a task ended, in words and figures, for the summary. */

@@ -9,9 +9,17 @@ export interface LinesOptions {
   readonly stream?: 'stdout' | 'stderr';
   /**
    * The longest line accepted, in bytes (without its terminator). A longer line fails the Observable with
-   * an `OutputLimitError`, which kills the process, instead of buffering without end. Default 16 MiB.
+   * an `OutputLimitError`, which kills the process, instead of buffering without end (unless `overlong` is
+   * `'split'`). Default 16 MiB.
    */
   readonly maxLineLength?: number;
+  /**
+   * What a line longer than `maxLineLength` does. `'error'` (default): fails the Observable with an
+   * `OutputLimitError`, which kills the process. `'split'`: the line is emitted in pieces of at most
+   * `maxLineLength` bytes, cut at UTF-8 character boundaries, as soon as they are complete: nothing is lost,
+   * the pieces concatenate to the line, and memory stays bounded (for logs you print, not parse).
+   */
+  readonly overlong?: 'error' | 'split';
 }
 
 /** The default `maxLineLength`: 16 MiB. */
@@ -22,9 +30,10 @@ export const DEFAULT_MAX_LINE_LENGTH = 16 * 1024 * 1024;
  *
  * Splits on `\n` and `\r\n`, also when the two bytes of a `\r\n`, or the bytes of one UTF-8 character,
  * arrive in different chunks. A lone `\r` (a progress bar's carriage return) is kept as an ordinary
- * character of the line. A last line without a terminator is emitted when the source completes, and what
- * was received is emitted before an upstream error is passed on. At a `restart` event (from `retryOnExit`)
- * the previous run's unfinished last line is emitted, not glued to the next run's output.
+ * character of the line. A last line without a terminator is emitted at the process's `exit` event (which
+ * comes after all its output) or when the source completes, and what was received is emitted before an
+ * upstream error is passed on. At a `restart` event (from `retryOnExit`) the previous run's unfinished last
+ * line is emitted, not glued to the next run's output.
  *
  * @example
  * ```ts
@@ -32,28 +41,38 @@ export const DEFAULT_MAX_LINE_LENGTH = 16 * 1024 * 1024;
  *
  * spawn$('git', ['log', '--oneline']).pipe(lines()).subscribe((line) => console.log(line));
  * spawn$('make').pipe(lines({ stream: 'stderr' })).subscribe((line) => console.error('make:', line));
+ * // A log that may hold a huge line: print it in 1 MiB pieces rather than fail.
+ * spawn$('./server').pipe(lines({ maxLineLength: 1 << 20, overlong: 'split' })).subscribe((line) => console.log(line));
  * ```
  *
  * @param options See {@link LinesOptions}.
  * @returns An operator emitting one string per line, without the terminator. It errors with an
- *   `OutputLimitError` when a line exceeds `maxLineLength`, with a `TypeError` when the source emits
+ *   `OutputLimitError` when a line exceeds `maxLineLength` (with `overlong: 'error'`), with a `TypeError` when the source emits
  *   something that is neither a chunk nor a process event, and with the source's own error otherwise.
  * @throws TypeError at call time when an option is invalid.
  */
 export function lines(options: LinesOptions = {}): OperatorFunction<ChunkOrEvent, string> {
-  const { stream = 'stdout', maxLineLength = DEFAULT_MAX_LINE_LENGTH } = options;
+  const { stream = 'stdout', maxLineLength = DEFAULT_MAX_LINE_LENGTH, overlong = 'error' } = options;
   if (stream !== 'stdout' && stream !== 'stderr') {
     throw new TypeError(`lines: option "stream" must be 'stdout' or 'stderr', got ${String(stream)}`);
   }
   if (!Number.isSafeInteger(maxLineLength) || maxLineLength < 1) {
     throw new TypeError(`lines: option "maxLineLength" must be a whole number of bytes ≥ 1, got ${String(maxLineLength)}`);
   }
+  if (overlong !== 'error' && overlong !== 'split') {
+    throw new TypeError(`lines: option "overlong" must be 'error' or 'split', got ${String(overlong)}`);
+  }
   return (source) =>
     new Observable<string>((subscriber) => {
       const splitter = new LineSplitter(
         maxLineLength,
         (line) => subscriber.next(line),
-        () => subscriber.error(new OutputLimitError(stream, 'maxLineLength', maxLineLength)),
+        () => {
+          // 'split': the splitter cuts the line into pieces and goes on.
+          if (overlong === 'split') return true;
+          subscriber.error(new OutputLimitError(stream, 'maxLineLength', maxLineLength));
+          return false;
+        },
       );
       return source.subscribe({
         next: (value) => {
@@ -61,8 +80,9 @@ export function lines(options: LinesOptions = {}): OperatorFunction<ChunkOrEvent
           const chunk = toBuffer(value, stream);
           if (chunk instanceof Buffer) splitter.push(chunk);
           else if (chunk instanceof TypeError) subscriber.error(new TypeError(`lines: ${chunk.message}`));
-          // A new run (retryOnExit): the previous run's unfinished last line is a line of its own.
-          else if (typeof value === 'object' && !(value instanceof Uint8Array) && value.type === 'restart') splitter.end();
+          // The run's exit comes after all its output; a new run (retryOnExit) after the previous exit: the
+          // unfinished last line is a line of its own.
+          else if (typeof value === 'object' && !(value instanceof Uint8Array) && (value.type === 'exit' || value.type === 'restart')) splitter.end();
         },
         error: (error: unknown) => {
           splitter.end();

@@ -1,0 +1,101 @@
+import { catchError, connect, EMPTY, filter, map, merge, type Observable } from 'rxjs';
+import { lines, withFlowGate, type FlowGate, type ProcessEvent, type RestartEvent } from '../index.js';
+import { ioTimeout } from './ioTimeout.js';
+import type { Reporter } from './reporter.js';
+import { taskProcess$ } from './taskProcess.js';
+import { markReady, type TaskState } from './taskState.js';
+
+/** A line longer than this is printed in pieces of this size (memory stays bounded, nothing is lost). */
+const MAX_LINE = 1024 * 1024;
+
+/** What a task's run needs from the supervisor, and tells it. */
+export interface RunTaskContext {
+  readonly baseDir: string;
+  readonly reporter: Reporter;
+  /** Held closed while rxproc's own stdout is full. */
+  readonly gate: FlowGate;
+  /** Whether the run is stopping: a task about to restart is stopped instead. */
+  readonly isStopping: () => boolean;
+  readonly stop: (task: TaskState) => void;
+  /** The task became ready. */
+  readonly ready: (task: TaskState) => void;
+  /** The task's process Observable ended (`error`: why it failed). */
+  readonly ended: (task: TaskState, status: 'completed' | 'failed', error?: unknown) => void;
+}
+
+type Line = { readonly type: 'line'; readonly stream: 'stdout' | 'stderr'; readonly line: string };
+
+/**
+ * The task's events with its output as lines, each stream split by `lines`. The lines branches are
+ * subscribed first, so a run's unfinished last line comes before its `exit`, and before an error, which
+ * the events branch alone passes on (after both streams' last lines).
+ */
+function withLines(process$: Observable<ProcessEvent | RestartEvent>): Observable<ProcessEvent | RestartEvent | Line> {
+  return process$.pipe(
+    connect((shared) =>
+      merge(
+        ...(['stdout', 'stderr'] as const).map((stream) =>
+          shared.pipe(
+            lines({ stream, maxLineLength: MAX_LINE, overlong: 'split' }),
+            map((line): Line => ({ type: 'line', stream, line })),
+            catchError(() => EMPTY),
+          ),
+        ),
+        shared.pipe(filter((event) => event.type !== 'stdout' && event.type !== 'stderr')),
+      ),
+    ),
+  );
+}
+
+/** Starts a task: runs its process Observable, reports its lines and events, and watches for readiness. */
+export function runTask(task: TaskState, context: RunTaskContext): void {
+  const { reporter } = context;
+  task.status = 'running';
+  const ready = task.config.ready;
+  // Compiled once: every output line is tested until the task is ready.
+  if (typeof ready === 'string') task.readyPattern = new RegExp(ready);
+  else if (ready !== undefined && 'pattern' in ready) task.readyPattern = new RegExp(ready.pattern);
+  task.startedAt = performance.now();
+  const becomeReady = (): void => {
+    if (markReady(task, reporter)) context.ready(task);
+  };
+  let process$: Observable<ProcessEvent | RestartEvent>;
+  try {
+    process$ = taskProcess$(task.config, context.baseDir, task.runs);
+  } catch (error) {
+    return context.ended(task, 'failed', error);
+  }
+  // Subscribed inside the run's flow gate: while rxproc's own output is full, the tasks are held back.
+  task.subscription = withFlowGate(context.gate, () =>
+    withLines(process$).subscribe({
+      next: (event) => {
+        if (event.type === 'line') {
+          reporter.line(task.name, event.stream, event.line, task.pid);
+          if (!task.isReady && task.readyPattern?.test(event.line) === true) becomeReady();
+        } else if (event.type === 'spawn') {
+          task.exitSeen = false;
+          task.pid = event.pid;
+          reporter.event(task.name, 'spawn', { pid: event.pid }, `started (pid ${event.pid})`);
+          if (task.isReady || ready === undefined) return becomeReady();
+          task.readyTimer?.();
+          // Confirmed after a poll: a task whose exit had already happened when the delay ran out is not ready.
+          if (typeof ready === 'object' && 'delay' in ready) task.readyTimer = ioTimeout(ready.delay, becomeReady);
+        } else if (event.type === 'exit') {
+          task.readyTimer?.();
+          task.exitCode = event.exitCode;
+          task.signal = event.signal;
+          task.exitSeen = true;
+          const how = event.signal === null ? `exit code ${event.exitCode}` : `killed by ${event.signal}`;
+          reporter.event(task.name, 'exit', { pid: event.pid, exitCode: event.exitCode, signal: event.signal }, `exited (${how})`);
+        } else if (event.type === 'restart') {
+          // Stopping: a task waiting to restart is not restarted.
+          if (context.isStopping()) return context.stop(task);
+          task.restarts++;
+          reporter.event(task.name, 'restart', { attempt: event.attempt, delayMs: event.delayMs }, `restart #${event.attempt} in ${event.delayMs} ms`);
+        }
+      },
+      error: (error: unknown) => context.ended(task, 'failed', error),
+      complete: () => context.ended(task, 'completed'),
+    }),
+  );
+}

@@ -1,0 +1,40 @@
+import { SPAWN_DEFAULTS } from '../index.js';
+import { ioTimeout } from './ioTimeout.js';
+import type { TaskFile } from './schema.js';
+import { stopWaves } from './taskGraph.js';
+import type { TaskState } from './taskState.js';
+
+/** Beyond a wave's largest killTimeout, how long its trees may take to be seen gone. */
+const GRACE_MS = 1000;
+
+const isLive = (task: TaskState): boolean => task.status === 'running' || task.status === 'ready';
+
+/**
+ * Resolves once every process tree of the wave's tasks is gone (each stage's `onSettled`, every run's),
+ * or at the deadline: the wave's largest killTimeout, which bounds the SIGKILL escalation, and a grace.
+ * Past it the wave is given up on, after one more I/O poll (a tree whose end is already waiting there is
+ * seen).
+ */
+function waveSettled(wave: readonly TaskState[]): Promise<void> {
+  const killTimeout = Math.max(0, ...wave.map((task) => task.config.killTimeout ?? SPAWN_DEFAULTS.killTimeout));
+  return new Promise((resolve) => {
+    const cancel = ioTimeout(killTimeout + GRACE_MS, resolve);
+    void Promise.all(wave.map((task) => task.runs.allSettled())).then(() => {
+      cancel();
+      resolve();
+    });
+  });
+}
+
+/**
+ * Stops the tasks in waves, dependents before what they depend on (see `stopWaves`): the live tasks of a
+ * wave are stopped with `stop`, and the next wave waits until the trees of this one are gone.
+ */
+export async function stopInWaves(file: TaskFile, tasks: readonly TaskState[], stop: (task: TaskState) => void): Promise<void> {
+  const byName = new Map(tasks.map((task) => [task.name, task]));
+  for (const names of stopWaves(file)) {
+    const wave = names.map((name) => byName.get(name)!);
+    for (const task of wave.filter(isLive)) stop(task);
+    await waveSettled(wave);
+  }
+}
