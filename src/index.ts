@@ -11,7 +11,7 @@ export { killAllNow } from './killAllNow.js';
 
 // Remote processes
 export { REMOTE_DEFAULTS, type RemoteHost } from './remoteHost.js';
-export type { ResolvedHost } from './internal/remote/config/resolveHost.js';
+export type { ResolvedHost } from './internal/options/resolveHost.js';
 export { closeConnections } from './closeConnections.js';
 
 // Events

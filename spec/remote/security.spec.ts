@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConnectionError, ProcessExitError, spawn$, SpawnError, type ProcessEvent, type RemoteHost } from '../../src/index.js';
 import { newNonce, remoteCommand } from '../../src/internal/remote/wrapper/remoteCommand.js';
-import { resolveHost } from '../../src/internal/remote/config/resolveHost.js';
+import { resolveHost } from '../../src/internal/options/resolveHost.js';
 import { outcome, output } from '../support/outcome.js';
 import { useSshd } from '../support/sshd.js';
 

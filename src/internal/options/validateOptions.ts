@@ -1,5 +1,5 @@
 import { isObservable } from 'rxjs';
-import { resolveHost, type ResolvedHost } from '../remote/config/resolveHost.js';
+import { resolveHost, type ResolvedHost } from './resolveHost.js';
 import { isId, isMs, isSignalName, MAX_ID, MAX_TIMER_MS, reject } from './checks.js';
 import { SPAWN_DEFAULTS, type OutputOption, type SpawnOptions } from '../../options.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ResolvedHost } from '../../../../src/internal/remote/config/resolveHost.js';
+import type { ResolvedHost } from '../../../../src/internal/options/resolveHost.js';
 import { SharedPool } from '../../../../src/internal/remote/pool/sharedPool.js';
 import type { Pool, MasterFactory, PoolMaster, Session, SessionRequest } from '../../../../src/internal/remote/pool/pool.js';
 

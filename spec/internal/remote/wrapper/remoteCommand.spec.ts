@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { posixQuote } from '../../../../src/errors/formatCommand.js';
 import { MAX_REMOTE_COMMAND, newNonce, printfEscape, remoteCommand } from '../../../../src/internal/remote/wrapper/remoteCommand.js';
-import { resolveHost } from '../../../../src/internal/remote/config/resolveHost.js';
+import { resolveHost } from '../../../../src/internal/options/resolveHost.js';
 
 const plan = (argv: string[], extra = {}) => ({ argv, cwd: undefined, env: undefined, killSignal: 'SIGTERM' as const, killTimeout: 1000, drainTimeout: 1000, ...extra });
 

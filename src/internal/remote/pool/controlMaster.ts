@@ -6,8 +6,8 @@ import { ProcessTree } from '../../terminate/processTree.js';
 import { track, untrack } from '../../terminate/registry.js';
 import { TailBuffer } from '../../io/tailBuffer.js';
 import { guard, release } from '../../terminate/watchdog.js';
-import type { ResolvedHost } from '../config/resolveHost.js';
-import { masterArgs } from '../config/sshArgs.js';
+import type { ResolvedHost } from '../../options/resolveHost.js';
+import { masterArgs } from '../sshArgs.js';
 
 /** How often a starting master's control socket is looked for. */
 const POLL_MS = 10;

@@ -1,5 +1,5 @@
 import { once, tooMany, type Pool, type PoolOwner, type Session, type SessionRequest } from './pool.js';
-import type { ResolvedHost } from '../config/resolveHost.js';
+import type { ResolvedHost } from '../../options/resolveHost.js';
 
 /**
  * Sessions on a host without shared connections (`multiplex: false`): each process opens its own, and at

@@ -1,6 +1,6 @@
 // Sessions on connections: what a pool gives out, what asks for it, and what every pool offers.
 
-import type { ResolvedHost } from '../config/resolveHost.js';
+import type { ResolvedHost } from '../../options/resolveHost.js';
 
 /** A session for one process on a host: through a shared connection (its socket), or on its own one. */
 export interface Session {

@@ -5,7 +5,7 @@ import { onExit } from 'signal-exit';
 import { DirectPool } from './directPool.js';
 import { SharedPool } from './sharedPool.js';
 import type { Pool, SessionRequest } from './pool.js';
-import type { ResolvedHost } from '../config/resolveHost.js';
+import type { ResolvedHost } from '../../options/resolveHost.js';
 
 export type { Session, SessionRequest } from './pool.js';
 

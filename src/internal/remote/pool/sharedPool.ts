@@ -1,5 +1,5 @@
 import { ControlMaster } from './controlMaster.js';
-import type { ResolvedHost } from '../config/resolveHost.js';
+import type { ResolvedHost } from '../../options/resolveHost.js';
 import { once, tooMany, type Pool, type MasterFactory, type PoolMaster, type PoolOwner, type Session, type SessionRequest } from './pool.js';
 
 /** The real masters: OpenSSH ControlMaster processes. */

@@ -8,7 +8,7 @@ import { diagnoseSpawnFailure } from '../../local/diagnoseSpawnFailure.js';
 import { RedirectError } from '../../local/stdio.js';
 import type { StageSpec } from '../../options/stageSpec.js';
 import type { HandleSink, ProcessHandle, RunEnd, StageIo } from '../../processHandle.js';
-import type { ResolvedHost } from '../config/resolveHost.js';
+import type { ResolvedHost } from '../../options/resolveHost.js';
 import type { Session } from '../pool/pools.js';
 import { newNonce } from '../wrapper/remoteCommand.js';
 import { sshNotStarted } from './remoteFailure.js';

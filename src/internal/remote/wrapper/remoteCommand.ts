@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { posixQuote } from '../../../errors/formatCommand.js';
 import { MAX_TIMER_MS } from '../../options/checks.js';
-import type { ResolvedHost } from '../config/resolveHost.js';
+import type { ResolvedHost } from '../../options/resolveHost.js';
 import { WRAPPER_PERL, WRAPPER_SH } from './wrappers.js';
 
 

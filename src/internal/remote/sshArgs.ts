@@ -1,4 +1,4 @@
-import type { ResolvedHost } from './resolveHost.js';
+import type { ResolvedHost } from '../options/resolveHost.js';
 
 /**
  * The ssh options every connection gets, after the user's (ssh keeps the first value it reads for an

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
-import { REMOTE_DEFAULTS, type RemoteHost } from '../../../remoteHost.js';
-import { isMs, MAX_TIMER_MS, reject } from '../../options/checks.js';
+import { REMOTE_DEFAULTS, type RemoteHost } from '../../remoteHost.js';
+import { isMs, MAX_TIMER_MS, reject } from './checks.js';
 
 /** A {@link RemoteHost} after checking, with its defaults applied. */
 export interface ResolvedHost extends Required<Omit<RemoteHost, 'user' | 'port' | 'identityFile' | 'configFile' | 'sshOptions'>> {
