@@ -4,7 +4,7 @@ import { spawn$ } from 'rxproc';
 import { runIfMain } from './run-main.js';
 
 export async function main(log) {
-  const files = ['src/spawn.ts', 'src/internal/run/processRun.ts', 'src/internal/terminate/processTree.ts'];
+  const files = ['packages/rxproc/src/spawn.ts', 'packages/rxproc/src/internal/run/processRun.ts', 'packages/rxproc/src/internal/terminate/processTree.ts'];
   log(`$ wc -l ${files.join(' ')}`);
   const events = await lastValueFrom(spawn$('wc', ['-l', ...files]).pipe(reduce((all, e) => [...all, e], [])));
   for (const event of events) {

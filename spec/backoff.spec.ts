@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { exponentialBackoff } from '../src/index.js';
+import { exponentialBackoff } from '../packages/rxproc/src/index.js';
 
 describe('exponentialBackoff', () => {
   it('starts at initial, multiplies by factor, stops at max', () => {

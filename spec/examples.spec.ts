@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { resolve } from 'node:path';
 import { lastValueFrom, reduce } from 'rxjs';
-import { spawn$ } from '../src/index.js';
+import { spawn$ } from '../packages/rxproc/src/index.js';
 
 const root = resolve(__dirname, '..');
 
@@ -11,7 +11,7 @@ describe('examples', function () {
   it('npm start: the CLI demonstration (examples/demo.yaml) ends by itself with exit code 0', async () => {
     const events: string[] = [];
     const result = await lastValueFrom(
-      spawn$(process.execPath, ['dist/cli/main.js', 'run', 'examples/demo.yaml', '--json'], { cwd: root }).pipe(
+      spawn$(process.execPath, ['packages/cli/dist/main.js', 'run', 'examples/demo.yaml', '--json'], { cwd: root }).pipe(
         reduce((all, e) => (e.type === 'stdout' ? all + e.data.toString() : all), ''),
       ),
     );

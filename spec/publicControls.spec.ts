@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { lastValueFrom, map, take, toArray } from 'rxjs';
-import { FlowGate, killAllNow, lines, liveProcessCount, ProcessExitError, spawn$, withFlowGate } from '../src/index.js';
+import { FlowGate, killAllNow, lines, liveProcessCount, ProcessExitError, spawn$, withFlowGate } from '../packages/rxproc/src/index.js';
 import { delay, outcome } from './support/outcome.js';
 import { eventually, isAlive } from './support/processes.js';
 

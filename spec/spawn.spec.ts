@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { concat, delay as delayEach, filter, from, interval, map, of, Subject, tap, throwError, timer } from 'rxjs';
-import { ProcessExitError, ProcessObservable, ProcessTimeoutError, spawn$, type ProcessEvent } from '../src/index.js';
+import { ProcessExitError, ProcessObservable, ProcessTimeoutError, spawn$, type ProcessEvent } from '../packages/rxproc/src/index.js';
 import { delay, outcome, output } from './support/outcome.js';
 import { procInfo } from './support/processes.js';
 

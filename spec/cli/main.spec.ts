@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { eventually, isAlive } from '../support/processes.js';
-import { loadTaskFile, TaskFileError } from '../../src/cli/loadTaskFile.js';
+import { loadTaskFile, TaskFileError } from '../../packages/cli/src/loadTaskFile.js';
 import { BIN, events, rxproc, startRxproc, taskDir } from './support.js';
 
 const root = resolve(__dirname, '../..');
@@ -18,7 +18,7 @@ describe('the rxproc CLI, end to end through the built bin', function () {
   this.timeout(60000);
   before(function () {
     this.timeout(60000);
-    if (!existsSync(resolve(root, 'dist/cli/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+    if (!existsSync(resolve(root, 'packages/cli/dist/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
   });
   after(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

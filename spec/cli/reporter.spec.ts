@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { colorWanted, Reporter } from '../../src/cli/reporter.js';
+import { colorWanted, Reporter } from '../../packages/cli/src/reporter.js';
 
 function capture(json: boolean, color = false): { reporter: Reporter; out: string[] } {
   const out: string[] = [];

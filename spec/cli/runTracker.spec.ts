@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { lastValueFrom, toArray } from 'rxjs';
-import { RunTracker } from '../../src/cli/runTracker.js';
-import { taskProcess$ } from '../../src/cli/taskProcess.js';
-import { liveProcessCount } from '../../src/index.js';
+import { RunTracker } from '../../packages/cli/src/runTracker.js';
+import { taskProcess$ } from '../../packages/cli/src/taskProcess.js';
+import { liveProcessCount } from '../../packages/rxproc/src/index.js';
 
 describe('RunTracker (through taskProcess$ and onSettled)', () => {
   it('counts every stage of every run (restarts included) and resolves once all their trees are gone', async () => {

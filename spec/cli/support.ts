@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const BIN = resolve(__dirname, '../../dist/cli/main.js');
+export const BIN = resolve(__dirname, '../../packages/cli/dist/main.js');
 
 /** A temp folder holding `rxproc.yaml` with `text`; returns its path. */
 export function taskDir(text: string, file = 'rxproc.yaml'): string {

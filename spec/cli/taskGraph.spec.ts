@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { checkGraph, dependenciesOf, stopWaves } from '../../src/cli/taskGraph.js';
-import type { TaskFile } from '../../src/cli/schema.js';
+import { checkGraph, dependenciesOf, stopWaves } from '../../packages/cli/src/taskGraph.js';
+import type { TaskFile } from '../../packages/cli/src/schema.js';
 
 const file = (tasks: Record<string, unknown>, until?: string): TaskFile => ({ tasks, until }) as TaskFile;
 

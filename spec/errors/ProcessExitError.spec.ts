@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ProcessError, ProcessExitError, ProcessTimeoutError, spawn$, type SpawnOptions } from '../../src/index.js';
+import { ProcessError, ProcessExitError, ProcessTimeoutError, spawn$, type SpawnOptions } from '../../packages/rxproc/src/index.js';
 import { outcome } from '../support/outcome.js';
 
 async function exitError(command: string, args: string[], options?: SpawnOptions): Promise<ProcessExitError> {

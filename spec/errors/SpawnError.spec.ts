@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ProcessError, SpawnError, spawn$ } from '../../src/index.js';
+import { ProcessError, SpawnError, spawn$ } from '../../packages/rxproc/src/index.js';
 import { outcome } from '../support/outcome.js';
 
 const fixture = (name: string): string => resolve(__dirname, '../fixtures', name);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatCommand, quoteArg } from '../../src/errors/formatCommand.js';
+import { formatCommand, quoteArg } from '../../packages/rxproc/src/errors/formatCommand.js';
 
 describe('formatCommand', () => {
   it('leaves plain words alone and single-quotes the rest, as a POSIX shell reads them', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { interval, map, of, take } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { lines, OutputLimitError, ProcessExitError, spawn$ } from '../../src/index.js';
+import { lines, OutputLimitError, ProcessExitError, spawn$ } from '../../packages/rxproc/src/index.js';
 import { outcome } from '../support/outcome.js';
 import { eventually, isAlive } from '../support/processes.js';
 

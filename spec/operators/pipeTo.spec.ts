@@ -3,7 +3,7 @@ import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, lastValueFrom, map, of, tap, toArray } from 'rxjs';
-import { collectOutput, lines, pipeTo, ProcessExitError, ProcessObservable, SpawnError, spawn$, type ProcessEvent } from '../../src/index.js';
+import { collectOutput, lines, pipeTo, ProcessExitError, ProcessObservable, SpawnError, spawn$, type ProcessEvent } from '../../packages/rxproc/src/index.js';
 import { delay, outcome } from '../support/outcome.js';
 import { eventually, isAlive } from '../support/processes.js';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defer, filter, lastValueFrom, map, Observable, take, tap, throwError, toArray } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { collectOutput, ProcessExitError, retryOnExit, spawn$, type ProcessEvent, type RestartEvent } from '../../src/index.js';
-import { currentFlowGate, FlowGate, withFlowGate } from '../../src/internal/io/flowGate.js';
+import { collectOutput, ProcessExitError, retryOnExit, spawn$, type ProcessEvent, type RestartEvent } from '../../packages/rxproc/src/index.js';
+import { currentFlowGate, FlowGate, withFlowGate } from '../../packages/rxproc/src/internal/io/flowGate.js';
 import { isUnreaped, stallLoop } from '../support/load.js';
 import { delay, outcome } from '../support/outcome.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { resolve } from 'node:path';
-import { liveProcessCount, SpawnError, spawn$, type SpawnOptions } from '../../src/index.js';
+import { liveProcessCount, SpawnError, spawn$, type SpawnOptions } from '../../packages/rxproc/src/index.js';
 import { outcome } from '../support/outcome.js';
 import { markedProcesses } from '../support/processes.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { lastValueFrom, race, takeUntil, toArray } from 'rxjs';
-import { liveProcessCount, pipeTo, retryOnExit, spawn$, type ProcessEvent } from '../../src/index.js';
+import { liveProcessCount, pipeTo, retryOnExit, spawn$, type ProcessEvent } from '../../packages/rxproc/src/index.js';
 import { auditKills } from '../support/killAudit.js';
 import { delay, outcome, recordKills } from '../support/outcome.js';
 import { eventually, isAlive, markedProcesses } from '../support/processes.js';
@@ -94,7 +94,7 @@ describe('reliability: cancellation and kill', function () {
 
   it('unsubscribing right after a spawn failure sends no signal at all (strace where available)', async () => {
     const script = `
-      import { spawn$ } from '../../dist/index.js';
+      import { spawn$ } from '../../packages/rxproc/dist/index.js';
       spawn$('rxproc-no-such-command').subscribe({ error() {} }).unsubscribe();
       spawn$('echo', ['a\\0b']).subscribe({ error() {} }).unsubscribe();
       spawn$('ls', { cwd: '/no/such/dir' }).subscribe({ error() {} }).unsubscribe();
@@ -102,7 +102,7 @@ describe('reliability: cancellation and kill', function () {
     const dir = mkdtempSync(join(root, 'spec/fixtures/.tmp-'));
     try {
       const file = join(dir, 'host.mjs');
-      writeFileSync(file, script.replace('../../dist', '../../../dist'));
+      writeFileSync(file, script.replace('../../packages', '../../../packages'));
       const strace = spawnSync('strace', ['-V']).status === 0;
       const log = join(dir, 'strace.log');
       const run = strace

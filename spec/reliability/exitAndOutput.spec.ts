@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { lastValueFrom, mergeMap, range, toArray } from 'rxjs';
-import { collectOutput, ProcessExitError, spawn$ } from '../../src/index.js';
+import { collectOutput, ProcessExitError, spawn$ } from '../../packages/rxproc/src/index.js';
 import { outcome } from '../support/outcome.js';
 
 const SOAK = Number(process.env.RXPROC_SOAK ?? 1);

@@ -23,7 +23,7 @@ describe('reliability: host death by SIGKILL', function () {
   this.timeout(30000);
   before(function () {
     this.timeout(60000);
-    if (!existsSync(resolve(root, 'dist/index.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+    if (!existsSync(resolve(root, 'packages/rxproc/dist/index.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
   });
 
   it('without the watchdog, the tree outlives a SIGKILLed host (no hook can run): the documented limit', async () => {

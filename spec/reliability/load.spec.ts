@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, mergeMap, range, reduce, tap, type Subscription } from 'rxjs';
-import { collectOutput, liveProcessCount, spawn$ } from '../../src/index.js';
+import { collectOutput, liveProcessCount, spawn$ } from '../../packages/rxproc/src/index.js';
 import { delay } from '../support/outcome.js';
 import { eventually, openFdCount, ownZombies } from '../support/processes.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { interval, lastValueFrom, map, tap, toArray } from 'rxjs';
-import { collectOutput, lines, liveProcessCount, OutputLimitError, pipeTo, spawn$ } from '../../src/index.js';
+import { collectOutput, lines, liveProcessCount, OutputLimitError, pipeTo, spawn$ } from '../../packages/rxproc/src/index.js';
 import { delay, outcome } from '../support/outcome.js';
 import { eventually } from '../support/processes.js';
 

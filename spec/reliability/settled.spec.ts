@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { config, forkJoin } from 'rxjs';
-import { liveProcessCount, pipeTo, SpawnError, spawn$, type ProcessEvent } from '../../src/index.js';
+import { liveProcessCount, pipeTo, SpawnError, spawn$, type ProcessEvent } from '../../packages/rxproc/src/index.js';
 import { outcome } from '../support/outcome.js';
 import { eventually, isAlive } from '../support/processes.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { lastValueFrom, mergeMap, range, Subject, tap, toArray } from 'rxjs';
-import { collectOutput, liveProcessCount, ProcessExitError, ProcessTimeoutError, spawn$, type CollectedOutput, type SpawnOptions } from '../../src/index.js';
+import { collectOutput, liveProcessCount, ProcessExitError, ProcessTimeoutError, spawn$, type CollectedOutput, type SpawnOptions } from '../../packages/rxproc/src/index.js';
 import { isUnreaped, loadRuns, stallLoop, startBurners } from '../support/load.js';
 import { outcome, recordKills } from '../support/outcome.js';
 import { eventually } from '../support/processes.js';

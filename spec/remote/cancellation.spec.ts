@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { filter, firstValueFrom, Observable, take, toArray } from 'rxjs';
-import { ProcessTimeoutError, spawn$, type ProcessEvent, type RemoteHost } from '../../src/index.js';
+import { ProcessTimeoutError, spawn$, type ProcessEvent, type RemoteHost } from '../../packages/rxproc/src/index.js';
 import { delay, outcome } from '../support/outcome.js';
 import { eventually, isAlive, markedProcesses } from '../support/processes.js';
 import { remoteProcesses, useSshd } from '../support/sshd.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { lastValueFrom } from 'rxjs';
-import { collectOutput, lines, pipeTo, ProcessExitError, spawn$, type RemoteHost } from '../../src/index.js';
+import { collectOutput, lines, pipeTo, ProcessExitError, spawn$, type RemoteHost } from '../../packages/rxproc/src/index.js';
 import { outcome } from '../support/outcome.js';
 import { useSshd } from '../support/sshd.js';
 import { toArray } from 'rxjs';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { filter, lastValueFrom, map, merge, toArray } from 'rxjs';
-import { closeConnections, collectOutput, ConnectionError, pipeTo, spawn$, SpawnError, type RemoteHost } from '../../src/index.js';
+import { closeConnections, collectOutput, ConnectionError, pipeTo, spawn$, SpawnError, type RemoteHost } from '../../packages/rxproc/src/index.js';
 import { outcome, output } from '../support/outcome.js';
 import { eventually } from '../support/processes.js';
 import { remoteProcesses, useSshd } from '../support/sshd.js';
@@ -55,7 +55,7 @@ describe('remote: sessions on connections, and the edges of a run', function () 
 
   it('a subscription dropped while its connection is still being made does not keep the host alive', () => {
     // 10.255.255.1 never answers: the connection would take connectTimeout (20 s) to fail.
-    const script = `import { spawn$ } from ${JSON.stringify(resolve(__dirname, '../../dist/index.js'))};
+    const script = `import { spawn$ } from ${JSON.stringify(resolve(__dirname, '../../packages/rxproc/dist/index.js'))};
       spawn$('true', [], { host: { host: '10.255.255.1', connectTimeout: 20000 } }).subscribe().unsubscribe();`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: resolve(__dirname, '../..'), timeout: 10_000 });
     expect(run.signal).to.equal(null);

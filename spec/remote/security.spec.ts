@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectionError, ProcessExitError, spawn$, SpawnError, type ProcessEvent, type RemoteHost } from '../../src/index.js';
-import { newNonce, remoteCommand } from '../../src/internal/remote/wrapper/remoteCommand.js';
-import { resolveHost } from '../../src/internal/options/resolveHost.js';
+import { ConnectionError, ProcessExitError, spawn$, SpawnError, type ProcessEvent, type RemoteHost } from '../../packages/rxproc/src/index.js';
+import { newNonce, remoteCommand } from '../../packages/rxproc/src/internal/remote/wrapper/remoteCommand.js';
+import { resolveHost } from '../../packages/rxproc/src/internal/options/resolveHost.js';
 import { outcome, output } from '../support/outcome.js';
 import { useSshd } from '../support/sshd.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { defer, lastValueFrom, map, mergeMap, range, toArray, type Observable } from 'rxjs';
-import { closeConnections, collectOutput, ConnectionError, ProcessExitError, retryOnExit, spawn$, type ProcessEvent, type RemoteHost } from '../../src/index.js';
+import { closeConnections, collectOutput, ConnectionError, ProcessExitError, retryOnExit, spawn$, type ProcessEvent, type RemoteHost } from '../../packages/rxproc/src/index.js';
 import { outcome, output } from '../support/outcome.js';
 import { eventually, isAlive, livingProcesses, markedProcesses, type ProcInfo } from '../support/processes.js';
 import { newSshdDir, startSshd, stopSshd, useSshd, type TestSshd } from '../support/sshd.js';
@@ -113,7 +113,7 @@ describe('remote: transport failures, shared connections and limits', function (
   });
 
   it('a program may await closeConnections() as its last step: the host waits for it, then exits', () => {
-    const script = `import { spawn$, closeConnections } from ${JSON.stringify(resolve(__dirname, '../../dist/index.js'))};
+    const script = `import { spawn$, closeConnections } from ${JSON.stringify(resolve(__dirname, '../../packages/rxproc/dist/index.js'))};
       import { lastValueFrom } from 'rxjs';
       await lastValueFrom(spawn$('true', [], { host: ${JSON.stringify(host())} }));
       await closeConnections();

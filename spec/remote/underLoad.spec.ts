@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { lastValueFrom, mergeMap, range, tap, toArray } from 'rxjs';
-import { collectOutput, spawn$, type CollectedOutput, type RemoteHost, type SpawnOptions } from '../../src/index.js';
+import { collectOutput, spawn$, type CollectedOutput, type RemoteHost, type SpawnOptions } from '../../packages/rxproc/src/index.js';
 import { isUnreaped, loadRuns, stallLoop, startBurners } from '../support/load.js';
 import { outcome } from '../support/outcome.js';
 import { procInfo } from '../support/processes.js';

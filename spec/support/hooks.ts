@@ -1,4 +1,4 @@
-import { liveProcessCount } from '../../src/index.js';
+import { liveProcessCount } from '../../packages/rxproc/src/index.js';
 import { eventually, markedProcesses, ownZombies } from './processes.js';
 import { stopAllSshd } from './sshd.js';
 

@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { ProcessEvent } from '../../src/index.js';
+import type { ProcessEvent } from '../../packages/rxproc/src/index.js';
 
 /** Everything an Observable did, once it finished. */
 export interface Outcome<T = ProcessEvent> {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { closeConnections, type RemoteHost } from '../../src/index.js';
+import { closeConnections, type RemoteHost } from '../../packages/rxproc/src/index.js';
 import { eventually, livingProcesses, MARKER_NAME, readProcFile, type ProcInfo } from './processes.js';
 
 const fixtures = resolve(__dirname, '../fixtures/sshd');

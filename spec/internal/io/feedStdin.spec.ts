@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Readable } from 'node:stream';
 import { filter, forkJoin, lastValueFrom, map, share, takeUntil, timer, type Observable } from 'rxjs';
-import { collectOutput, pipeTo, spawn$, type ProcessEvent } from '../../../src/index.js';
-import { FlowGate } from '../../../src/internal/io/flowGate.js';
+import { collectOutput, pipeTo, spawn$, type ProcessEvent } from '../../../packages/rxproc/src/index.js';
+import { FlowGate } from '../../../packages/rxproc/src/internal/io/flowGate.js';
 
 /** 200,000 lines (about 1.3 MB, far more than a pipe holds): a consumer that does not read fills its pipe at once. */
 const shared = (): Observable<ProcessEvent> => spawn$('seq', ['1', '200000']).pipe(share());

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { IdleDrain } from '../../../src/internal/io/idleDrain.js';
+import { IdleDrain } from '../../../packages/rxproc/src/internal/io/idleDrain.js';
 import { delay } from '../../support/outcome.js';
 
 /** Resolves when `drain` expires, with the time it did. */

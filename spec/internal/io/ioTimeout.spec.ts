@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterIo, ioTimeout } from '../../../src/internal/io/ioTimeout.js';
+import { afterIo, ioTimeout } from '../../../packages/rxproc/src/internal/io/ioTimeout.js';
 
 describe('ioTimeout', () => {
   it('runs the callback after the delay and one more poll; cancelled, never', async () => {
@@ -19,7 +19,7 @@ describe('ioTimeout', () => {
   it('unref: runs on time while the loop waits only for a handle with no events (a child that ignores its signal)', () => {
     // A bare host whose loop has nothing but a silent child: an unref'd immediate after the timer would let
     // the poll block until that child exits, so "child exited" would come first. (Uses the build: npm test builds.)
-    const module = pathToFileURL(resolve(__dirname, '../../../dist/internal/io/ioTimeout.js')).href;
+    const module = pathToFileURL(resolve(__dirname, '../../../packages/rxproc/dist/internal/io/ioTimeout.js')).href;
     const script = `
       import { spawn } from 'node:child_process';
       import { ioTimeout } from ${JSON.stringify(module)};

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { LineSplitter } from '../../../src/internal/io/lineSplitter.js';
+import { LineSplitter } from '../../../packages/rxproc/src/internal/io/lineSplitter.js';
 
 /** Splits chunks with a LineSplitter; `null` marks an overflow. */
 function split(chunks: readonly Buffer[], max = 1 << 20): Array<string | null> {

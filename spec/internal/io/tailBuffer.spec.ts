@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { TailBuffer } from '../../../src/internal/io/tailBuffer.js';
+import { TailBuffer } from '../../../packages/rxproc/src/internal/io/tailBuffer.js';
 
 describe('TailBuffer', () => {
   it('keeps everything below the limit', () => {

@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn$, SpawnError, type OutputOption, type SpawnOptions } from '../../../src/index.js';
+import { spawn$, SpawnError, type OutputOption, type SpawnOptions } from '../../../packages/rxproc/src/index.js';
 import { outcome, output } from '../../support/outcome.js';
 import { eventually } from '../../support/processes.js';
 import { useSshd } from '../../support/sshd.js';

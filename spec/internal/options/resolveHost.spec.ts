@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawn$, REMOTE_DEFAULTS } from '../../../src/index.js';
+import { spawn$, REMOTE_DEFAULTS } from '../../../packages/rxproc/src/index.js';
 import { of } from 'rxjs';
 
 describe('internal/remote/resolveHost (the host option, checked by spawn$)', () => {

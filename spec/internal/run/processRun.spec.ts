@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { combineLatest, concat, config, finalize, forkJoin, interval, map, Observable, of, Subject, tap, throwError } from 'rxjs';
-import { liveProcessCount, SpawnError, spawn$ } from '../../../src/index.js';
+import { liveProcessCount, SpawnError, spawn$ } from '../../../packages/rxproc/src/index.js';
 import { delay, outcome, output } from '../../support/outcome.js';
 import { eventually, procInfo } from '../../support/processes.js';
 

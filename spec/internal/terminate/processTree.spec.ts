@@ -3,8 +3,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { filter, firstValueFrom, take, type Subscription } from 'rxjs';
-import { liveProcessCount, spawn$, type ProcessEvent } from '../../../src/index.js';
-import { groupHasLiveMember } from '../../../src/internal/terminate/groupMembers.js';
+import { liveProcessCount, spawn$, type ProcessEvent } from '../../../packages/rxproc/src/index.js';
+import { groupHasLiveMember } from '../../../packages/rxproc/src/internal/terminate/groupMembers.js';
 import { delay, outcome, recordKills } from '../../support/outcome.js';
 import { eventually, isAlive } from '../../support/processes.js';
 

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { liveProcessCount, spawn$ } from '../../../src/index.js';
-import { REAPER_SCRIPT } from '../../../src/internal/terminate/registry.js';
+import { liveProcessCount, spawn$ } from '../../../packages/rxproc/src/index.js';
+import { REAPER_SCRIPT } from '../../../packages/rxproc/src/internal/terminate/registry.js';
 import { delay, outcome } from '../../support/outcome.js';
 import { canForceReuse, forcedReuse } from '../../support/pidReuse.js';
 import { eventually, isAlive } from '../../support/processes.js';
@@ -36,7 +36,7 @@ describe('host exit (registry)', function () {
   before(function () {
     this.timeout(60000);
     // The host fixture runs the built package, as an application would.
-    if (!existsSync(resolve(root, 'dist/index.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
+    if (!existsSync(resolve(root, 'packages/rxproc/dist/index.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
   });
 
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { WATCHDOG_SCRIPT } from '../../../src/internal/terminate/watchdog.js';
+import { WATCHDOG_SCRIPT } from '../../../packages/rxproc/src/internal/terminate/watchdog.js';
 import { canForceReuse, forcedReuse } from '../../support/pidReuse.js';
 import { eventually, isAlive } from '../../support/processes.js';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import type { ResolvedHost } from '../../../../src/internal/options/resolveHost.js';
-import { SharedPool } from '../../../../src/internal/remote/pool/sharedPool.js';
-import type { Pool, MasterFactory, PoolMaster, Session, SessionRequest } from '../../../../src/internal/remote/pool/pool.js';
+import type { ResolvedHost } from '../../../../packages/rxproc/src/internal/options/resolveHost.js';
+import { SharedPool } from '../../../../packages/rxproc/src/internal/remote/pool/sharedPool.js';
+import type { Pool, MasterFactory, PoolMaster, Session, SessionRequest } from '../../../../packages/rxproc/src/internal/remote/pool/pool.js';
 
 /** A master that connects or dies when the spec says so. */
 class FakeMaster implements PoolMaster {

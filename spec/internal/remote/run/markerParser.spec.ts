@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { MAX_HOLDING, MAX_MARKER_LINE, MarkerParser, type Marker } from '../../../../src/internal/remote/run/markerParser.js';
+import { MAX_HOLDING, MAX_MARKER_LINE, MarkerParser, type Marker } from '../../../../packages/rxproc/src/internal/remote/run/markerParser.js';
 
 const NONCE = `rx${'ab'.repeat(16)}`;
 const TAG = Buffer.from(`\x1e${NONCE} `, 'latin1');

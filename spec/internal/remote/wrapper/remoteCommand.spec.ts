@@ -3,22 +3,22 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { posixQuote } from '../../../../src/errors/formatCommand.js';
-import { MAX_REMOTE_COMMAND, newNonce, printfEscape, remoteCommand } from '../../../../src/internal/remote/wrapper/remoteCommand.js';
-import { resolveHost } from '../../../../src/internal/options/resolveHost.js';
+import { posixQuote } from '../../../../packages/rxproc/src/errors/formatCommand.js';
+import { MAX_REMOTE_COMMAND, newNonce, printfEscape, remoteCommand } from '../../../../packages/rxproc/src/internal/remote/wrapper/remoteCommand.js';
+import { resolveHost } from '../../../../packages/rxproc/src/internal/options/resolveHost.js';
 
 const plan = (argv: string[], extra = {}) => ({ argv, cwd: undefined, env: undefined, killSignal: 'SIGTERM' as const, killTimeout: 1000, drainTimeout: 1000, ...extra });
 
 describe('internal/remote/remoteCommand', () => {
   it('the committed wrappers (wrappers.ts) are what scripts/embed-wrappers.mjs makes of their sources', () => {
-    const check = spawnSync(process.execPath, [resolve(__dirname, '../../../../scripts/embed-wrappers.mjs'), '--check'], { encoding: 'utf8' });
+    const check = spawnSync(process.execPath, [resolve(__dirname, '../../../../packages/rxproc/scripts/embed-wrappers.mjs'), '--check'], { encoding: 'utf8' });
     expect(check.status, check.stderr).to.equal(0);
   });
 
   it('embed-wrappers.mjs --check fails on drift and writes nothing; without --check it writes (on a copy)', () => {
     const root = mkdtempSync(join(tmpdir(), 'rxproc-embed-'));
     try {
-      const from = resolve(__dirname, '../../../..');
+      const from = resolve(__dirname, '../../../../packages/rxproc');
       const remote = 'src/internal/remote/wrapper';
       mkdirSync(join(root, 'scripts'));
       mkdirSync(join(root, remote), { recursive: true });

@@ -1,4 +1,4 @@
-import { spawn$ } from '../index.js';
+import { spawn$ } from 'rxproc';
 import type { TaskFile } from './schema.js';
 import type { GraphProblem } from './taskGraph.js';
 import { stageSpawns } from './taskProcess.js';

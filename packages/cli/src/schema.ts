@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RemoteHost } from '../index.js';
+import type { RemoteHost } from 'rxproc';
 
 /** The longest delay a Node timer takes, in ms: the most any duration of the file can be. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

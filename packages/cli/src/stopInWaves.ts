@@ -1,4 +1,4 @@
-import { SPAWN_DEFAULTS } from '../index.js';
+import { SPAWN_DEFAULTS } from 'rxproc';
 import { ioTimeout } from './ioTimeout.js';
 import type { TaskFile } from './schema.js';
 import { stopWaves } from './taskGraph.js';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { defer, type Observable } from 'rxjs';
-import { exponentialBackoff, pipeTo, retryOnExit, spawn$, type ProcessEvent, type RestartEvent, type SpawnOptions } from '../index.js';
+import { exponentialBackoff, pipeTo, retryOnExit, spawn$, type ProcessEvent, type RestartEvent, type SpawnOptions } from 'rxproc';
 import type { RunTracker } from './runTracker.js';
 import type { StageConfig, TaskConfig } from './schema.js';
 

@@ -1,4 +1,4 @@
-// Embeds the remote helpers (src/internal/remote/wrapper/wrapper.pl and wrapper.sh, kept as real files so that
+// Embeds the remote wrappers (src/internal/remote/wrapper/wrapper.pl and wrapper.sh, kept as real files so that
 // they can be read, linted and run on their own) into src/internal/remote/wrapper/wrappers.ts, minified: they
 // travel with every remote command. `npm run embed` writes wrappers.ts; `npm run build` runs this with
 // `--check`, which only compares, so that a committed wrappers.ts out of step with its sources fails the

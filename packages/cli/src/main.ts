@@ -14,7 +14,7 @@ interface GlobalOptions {
 
 /** The package's version, read next to the installed bin (which may be reached through a symlink). */
 function version(): string {
-  const pkg = resolve(dirname(realpathSync(process.argv[1]!)), '../../package.json');
+  const pkg = resolve(dirname(realpathSync(process.argv[1]!)), '../package.json');
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 

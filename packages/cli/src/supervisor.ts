@@ -1,4 +1,4 @@
-import { FlowGate, killAllNow, ProcessExitError, SpawnError } from '../index.js';
+import { FlowGate, killAllNow, ProcessExitError, SpawnError } from 'rxproc';
 import type { Reporter } from './reporter.js';
 import { RunTracker } from './runTracker.js';
 import { runTask, type RunTaskContext } from './runTask.js';

@@ -1,5 +1,5 @@
 import { catchError, connect, EMPTY, filter, map, merge, type Observable } from 'rxjs';
-import { lines, withFlowGate, type FlowGate, type ProcessEvent, type RestartEvent } from '../index.js';
+import { lines, withFlowGate, type FlowGate, type ProcessEvent, type RestartEvent } from 'rxproc';
 import { ioTimeout } from './ioTimeout.js';
 import type { Reporter } from './reporter.js';
 import { taskProcess$ } from './taskProcess.js';
