@@ -12,7 +12,12 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ALL = ['spawn-seq', 'spawn-par', 'bytes', 'lines', 'pipe', 'pipe-js', 'memory'];
-const flags = Object.fromEntries(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')));
+const flags = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .filter((a) => a.startsWith('--'))
+    .map((a) => a.slice(2).split('=')),
+);
 // Run only when named: `remote` starts the test sshd, which needs root.
 const BY_NAME = ['remote'];
 const names = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -48,7 +53,14 @@ if ('docs-only' in flags) {
   process.exit(0);
 }
 
-const report = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), benchmarks: {} };
+const report = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model,
+  cores: cpus().length,
+  memGiB: Math.round(totalmem() / 2 ** 30),
+  benchmarks: {},
+};
 const tables = [];
 for (const name of names.length > 0 ? names : ALL) {
   const { default: benchmark } = await import(`./benchmarks/${name}.mjs`);
@@ -78,8 +90,15 @@ for (const name of names.length > 0 ? names : ALL) {
     const units = runs[impl][0].units;
     const perSecond = benchmark.unit === 'MB/s' ? units / 2 ** 20 / (med / 1000) : units / (med / 1000);
     return {
-      impl, rounds: ms.length, medianMs: med, minMs: Math.min(...ms), maxMs: Math.max(...ms), perSecond,
-      speed: base / med, cpuS: median(runs[impl].map((r) => r.cpuMs)) / 1000, peakRssMB: Math.max(...runs[impl].map((r) => r.maxRssMB)),
+      impl,
+      rounds: ms.length,
+      medianMs: med,
+      minMs: Math.min(...ms),
+      maxMs: Math.max(...ms),
+      perSecond,
+      speed: base / med,
+      cpuS: median(runs[impl].map((r) => r.cpuMs)) / 1000,
+      peakRssMB: Math.max(...runs[impl].map((r) => r.maxRssMB)),
     };
   });
   report.benchmarks[name] = { title: benchmark.title, date: report.date, params, unit: benchmark.unit, baseline: benchmark.baseline, rows };

@@ -19,10 +19,13 @@ export async function main(log) {
       log('    completed');
     } catch (error) {
       const kind =
-        error instanceof SpawnError ? `SpawnError ${error.code}`
-        : error instanceof ProcessTimeoutError ? 'ProcessTimeoutError'
-        : error instanceof ProcessExitError ? `ProcessExitError exitCode=${error.exitCode} signal=${error.signal}`
-        : error.name;
+        error instanceof SpawnError
+          ? `SpawnError ${error.code}`
+          : error instanceof ProcessTimeoutError
+            ? 'ProcessTimeoutError'
+            : error instanceof ProcessExitError
+              ? `ProcessExitError exitCode=${error.exitCode} signal=${error.signal}`
+              : error.name;
       log(`    ${kind}\n    ${error.message.replace(/\n/g, '\n    ')}`);
     }
   }

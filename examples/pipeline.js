@@ -5,9 +5,9 @@ import { lines, pipeTo, spawn$ } from 'rxproc';
 import { runIfMain } from './run-main.js';
 
 export async function main(log) {
-  log(`$ cat src/*.ts src/*/*.ts | grep -c export   (how many exports the sources declare)`);
+  log(`$ cat packages/rxproc/src/*.ts packages/rxproc/src/*/*.ts | grep -c export   (how many exports the sources declare)`);
   const [count] = await lastValueFrom(
-    spawn$('sh', ['-c', 'cat src/*.ts src/*/*.ts']).pipe(pipeTo('grep', ['-c', 'export']), lines(), toArray()),
+    spawn$('sh', ['-c', 'cat packages/rxproc/src/*.ts packages/rxproc/src/*/*.ts']).pipe(pipeTo('grep', ['-c', 'export']), lines(), toArray()),
   );
   log(`  ${count}`);
 

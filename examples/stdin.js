@@ -8,9 +8,7 @@ export async function main(log) {
   const names = readdirSync('examples').filter((name) => name.endsWith('.js'));
   const source$ = from(names.reverse()).pipe(concatMap((name) => of(`${name}\n`).pipe(delay(10))));
   log(`$ sort  (stdin: ${names.length} file names from an Observable, 10 ms apart)`);
-  const sorted = await lastValueFrom(
-    spawn$('sort', { stdin: source$ }).pipe(reduce((text, e) => (e.type === 'stdout' ? text + e.data : text), '')),
-  );
+  const sorted = await lastValueFrom(spawn$('sort', { stdin: source$ }).pipe(reduce((text, e) => (e.type === 'stdout' ? text + e.data : text), '')));
   for (const line of sorted.trimEnd().split('\n')) log(`  ${line}`);
 }
 

@@ -47,7 +47,14 @@ describe('architecture', () => {
   });
 
   it('the CLI uses only the public API of the library', () => {
-    const reaching = files.filter((f) => f.startsWith('packages/cli/')).flatMap((f) => graph.get(f)!.filter((m) => m.startsWith('packages/') && !m.startsWith('packages/cli/')).map((m) => `${f} -> ${m}`));
+    const reaching = files
+      .filter((f) => f.startsWith('packages/cli/'))
+      .flatMap((f) =>
+        graph
+          .get(f)!
+          .filter((m) => m.startsWith('packages/') && !m.startsWith('packages/cli/'))
+          .map((m) => `${f} -> ${m}`),
+      );
     expect(reaching).to.deep.equal([]);
   });
 

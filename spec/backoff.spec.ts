@@ -14,7 +14,9 @@ describe('exponentialBackoff', () => {
       fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 1, noNaN: true }), (attempt, jitter) => {
         const base = Math.min(30_000, 50 * 3 ** (attempt - 1));
         const ms = exponentialBackoff({ initial: 50, factor: 3, jitter })(attempt);
-        expect(ms).to.be.at.most(Math.round(base)).and.at.least(Math.floor(base * (1 - jitter)));
+        expect(ms)
+          .to.be.at.most(Math.round(base))
+          .and.at.least(Math.floor(base * (1 - jitter)));
       }),
     );
   });

@@ -26,11 +26,17 @@ describe('examples', function () {
   it('npm run tour: the library tour runs every example against the built package and ends cleanly', async () => {
     // `npm test` builds first (pretest); the examples import the package by its name, as a user would.
     const text = await lastValueFrom(
-      spawn$(process.execPath, ['examples/demo.js'], { cwd: root }).pipe(
-        reduce((all, e) => (e.type === 'stdout' ? all + e.data.toString() : all), ''),
-      ),
+      spawn$(process.execPath, ['examples/demo.js'], { cwd: root }).pipe(reduce((all, e) => (e.type === 'stdout' ? all + e.data.toString() : all), '')),
     );
-    const headings = ['Output as events', 'Stdin from an Observable', 'Cancel = kill the whole tree', 'Errors that say', 'Pipelines with kernel pipes', 'A finished process as one value', 'Respawn with backoff'];
+    const headings = [
+      'Output as events',
+      'Stdin from an Observable',
+      'Cancel = kill the whole tree',
+      'Errors that say',
+      'Pipelines with kernel pipes',
+      'A finished process as one value',
+      'Respawn with backoff',
+    ];
     for (const heading of headings) {
       expect(text).to.include(`== ${heading}`);
     }

@@ -11,7 +11,9 @@ describe('killAllNow (public)', () => {
     // One still subscribed…
     let failure: unknown;
     let runningPid = 0;
-    const running = stubborn().pipe(lines()).subscribe({ next: (line) => (runningPid = Number(line)), error: (error: unknown) => (failure = error) });
+    const running = stubborn()
+      .pipe(lines())
+      .subscribe({ next: (line) => (runningPid = Number(line)), error: (error: unknown) => (failure = error) });
     // …and one unsubscribed, ignoring its SIGTERM (take(1) unsubscribes after the pid line).
     const stoppingPid = await pidOf(stubborn());
     await eventually(() => runningPid > 0, 5000);
@@ -67,6 +69,15 @@ describe('FlowGate and withFlowGate (public)', () => {
     expect(await inside).to.deep.equal(['c', 'd']);
     gate.pause();
     expect(gate.isPaused, 'a closed gate holds nothing back').to.equal(false);
-    expect(await lastValueFrom(withFlowGate(gate, () => spawn$('echo', ['e']).pipe(lines(), map((line) => line))))).to.equal('e');
+    expect(
+      await lastValueFrom(
+        withFlowGate(gate, () =>
+          spawn$('echo', ['e']).pipe(
+            lines(),
+            map((line) => line),
+          ),
+        ),
+      ),
+    ).to.equal('e');
   });
 });

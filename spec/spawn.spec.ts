@@ -144,7 +144,11 @@ describe('spawn$', () => {
 
     it('stdin: an error from the source kills the child and is the error', async () => {
       const boom = new Error('boom');
-      const source$ = concat(of('a'), timer(50).pipe(map(() => 'b')), throwError(() => boom));
+      const source$ = concat(
+        of('a'),
+        timer(50).pipe(map(() => 'b')),
+        throwError(() => boom),
+      );
       const { error, events } = await outcome(spawn$('sleep', ['30'], { stdin: source$ }));
       expect(error).to.equal(boom);
       expect(events.map((e) => e.type)).to.deep.equal(['spawn']);
@@ -152,7 +156,10 @@ describe('spawn$', () => {
 
     it('stdin: a chunk that is not a string or bytes is a TypeError through the Observable', async () => {
       const { error } = await outcome(spawn$('cat', { stdin: of(42) as never }));
-      expect(error).to.be.instanceOf(TypeError).with.property('message').that.matches(/stdin.*number.*string or a Uint8Array/);
+      expect(error)
+        .to.be.instanceOf(TypeError)
+        .with.property('message')
+        .that.matches(/stdin.*number.*string or a Uint8Array/);
     });
 
     it('stdout and stderr to files, truncating or appending; ignore and inherit emit nothing', async () => {
@@ -249,7 +256,7 @@ describe('spawn$', () => {
       expect(output(events)).to.equal('65534\n65533\n');
     });
 
-    it('uid and gid: the child has only that group (no supplementary groups), and the host\'s environment (HOME)', async function () {
+    it("uid and gid: the child has only that group (no supplementary groups), and the host's environment (HOME)", async function () {
       if (process.getuid?.() !== 0) this.skip();
       const script = 'id -u; id -g; id -G; grep "^Groups:" /proc/self/status; echo "HOME=$HOME"';
       const { events, error } = await outcome(spawn$('sh', ['-c', script], { uid: 65534, gid: 65533 }));
@@ -268,7 +275,11 @@ describe('spawn$', () => {
       ['non-string argument', () => spawn$('ls', ['a', 1 as never]), /argument 2 must be a string, got number 1/],
       ['options not an object', () => spawn$('ls', [], 5 as never), /option "options" must be an object, got 5/],
       ['unknown option', () => spawn$('ls', { kilSignal: 'SIGTERM' } as never), /unknown option "kilSignal"/],
-      ['lower-case signal', () => spawn$('ls', { killSignal: 'sigterm' as never }), /"killSignal" must be the name of a signal that ends a process.*got 'sigterm'/],
+      [
+        'lower-case signal',
+        () => spawn$('ls', { killSignal: 'sigterm' as never }),
+        /"killSignal" must be the name of a signal that ends a process.*got 'sigterm'/,
+      ],
       ['unknown signal', () => spawn$('ls', { killSignal: 'SIGOTHER' as never }), /"killSignal".*'SIGOTHER'/],
       ['numeric signal', () => spawn$('ls', { killSignal: 15 as never }), /"killSignal".*got 15/],
       ['negative killTimeout', () => spawn$('ls', { killTimeout: -1 }), /"killTimeout" must be a number of milliseconds.*got -1/],
@@ -284,10 +295,22 @@ describe('spawn$', () => {
       ['bad uid', () => spawn$('ls', { uid: -1 }), /"uid" must be an integer from 0 to 2147483647, got -1/],
       ['huge gid', () => spawn$('ls', { gid: 2 ** 32 }), /"gid" must be an integer from 0 to 2147483647/],
       ['uid without gid', () => spawn$('id', { uid: 65534 }), /option "uid" needs "gid" too: uid alone keeps the host's group/],
-      ['a non-boolean noFollow', () => spawn$('ls', { stdout: { file: 'x', noFollow: 'yes' as never } }), /"stdout" must be .*noFollow\?: boolean \}, got \{ file: 'x', noFollow: 'yes' \}/],
-      ['a misspelt file redirect key', () => spawn$('ls', { stderr: { file: 'x', nofollow: true } as never }), /"stderr" must be .*got \{ file: 'x', nofollow: true \}/],
+      [
+        'a non-boolean noFollow',
+        () => spawn$('ls', { stdout: { file: 'x', noFollow: 'yes' as never } }),
+        /"stdout" must be .*noFollow\?: boolean \}, got \{ file: 'x', noFollow: 'yes' \}/,
+      ],
+      [
+        'a misspelt file redirect key',
+        () => spawn$('ls', { stderr: { file: 'x', nofollow: true } as never }),
+        /"stderr" must be .*got \{ file: 'x', nofollow: true \}/,
+      ],
       ['env key with =', () => spawn$('ls', { env: { 'A=B': 'c' } }), /"env" must be an object whose keys are variable names.*got 'A=B'/],
-      ['a killSignal that does not end a process', () => spawn$('ls', { killSignal: 'SIGCONT' }), /"killSignal" must be the name of a signal that ends a process.*'SIGCONT'/],
+      [
+        'a killSignal that does not end a process',
+        () => spawn$('ls', { killSignal: 'SIGCONT' }),
+        /"killSignal" must be the name of a signal that ends a process.*'SIGCONT'/,
+      ],
       ['bad signals', () => spawn$('ls', { signals: 'SIGHUP' as never }), /"signals" must be an Observable/],
       ['bad cwd', () => spawn$('ls', { cwd: 3 as never }), /"cwd" must be a non-empty path, got 3/],
     ];
@@ -303,4 +326,3 @@ describe('spawn$', () => {
     });
   });
 });
-

@@ -53,7 +53,9 @@ export default {
     'rxproc lines()': ({ path, lines: expected }) =>
       new Promise((resolve, reject) => {
         let n = 0;
-        spawn$('cat', [path]).pipe(lines()).subscribe({ next: () => n++, error: reject, complete: () => resolve(counted(n, expected)) });
+        spawn$('cat', [path])
+          .pipe(lines())
+          .subscribe({ next: () => n++, error: reject, complete: () => resolve(counted(n, expected)) });
       }),
     'raw indexOf': ({ path, lines: expected }) => rawSplit(path, expected),
     'execa lines': async ({ path, lines: expected }) => {

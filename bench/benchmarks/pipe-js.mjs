@@ -15,7 +15,18 @@ export default {
   impls: {
     'stream.pipeline': async ({ path, bytes }) => counted(await pipelineThrough(path, 'wc', ['-c']), bytes),
     'rxproc map + pipeTo': async ({ path, bytes }) =>
-      counted((await lastValueFrom(spawn$('cat', [path]).pipe(map((e) => e), pipeTo('wc', ['-c']), collectOutput()))).stdout, bytes),
+      counted(
+        (
+          await lastValueFrom(
+            spawn$('cat', [path]).pipe(
+              map((e) => e),
+              pipeTo('wc', ['-c']),
+              collectOutput(),
+            ),
+          )
+        ).stdout,
+        bytes,
+      ),
     'spawn-rx stdin': async ({ path, bytes }) => counted(await spawnPromise('wc', ['-c'], { stdin: spawnRx('cat', [path]) }), bytes),
   },
 };

@@ -20,8 +20,7 @@ export default {
       cat.stdout.destroy();
       return counted(await output(wc), bytes);
     },
-    'rxproc pipeTo': async ({ path, bytes }) =>
-      counted((await lastValueFrom(spawn$('cat', [path]).pipe(pipeTo('wc', ['-c']), collectOutput()))).stdout, bytes),
+    'rxproc pipeTo': async ({ path, bytes }) => counted((await lastValueFrom(spawn$('cat', [path]).pipe(pipeTo('wc', ['-c']), collectOutput()))).stdout, bytes),
     'sh pipe': async ({ path, bytes }) => counted(await output(spawn('sh', ['-c', 'cat "$1" | wc -c', 'sh', path])), bytes),
     'execa .pipe': async ({ path, bytes }) => counted((await execa('cat', [path], { buffer: false }).pipe('wc', ['-c'])).stdout, bytes),
   },

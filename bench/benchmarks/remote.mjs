@@ -24,7 +24,12 @@ export default {
   baseline: 'raw ssh, fresh',
   params: { count: 40 },
   prepare: async (params) => {
-    const env = Object.fromEntries(execFileSync('sh', [setup], { encoding: 'utf8' }).trim().split('\n').map((line) => line.split(/=(.*)/s)));
+    const env = Object.fromEntries(
+      execFileSync('sh', [setup], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/=(.*)/s)),
+    );
     return { ...params, host: env.SSH_HOST, configFile: env.SSH_CONFIG, socket: `/tmp/rxproc-bench-${process.pid}` };
   },
   impls: {

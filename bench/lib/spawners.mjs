@@ -41,10 +41,7 @@ export function spawnBenchmark(name, concurrency) {
     params: { count: 500 },
     prepare: async (params) => params,
     impls: Object.fromEntries(
-      Object.entries(spawners).map(([impl, run]) => [
-        impl,
-        async ({ count }) => ({ units: await runMany(run, count, concurrency), ok: true }),
-      ]),
+      Object.entries(spawners).map(([impl, run]) => [impl, async ({ count }) => ({ units: await runMany(run, count, concurrency), ok: true })]),
     ),
   };
 }

@@ -28,7 +28,9 @@ tasks:
 `);
     const { code, stdout } = rxproc(['run', '--json'], dir);
     expect(code).to.equal(0);
-    const lines = events(stdout).filter((e) => e.stream === 'stdout').map((e) => e.line);
+    const lines = events(stdout)
+      .filter((e) => e.stream === 'stdout')
+      .map((e) => e.line);
     expect(lines).to.deep.equal([`${sshd().user.toUpperCase()} IN /TMP`]);
   });
 
@@ -55,13 +57,16 @@ tasks:
     const { code, stderr } = rxproc(['run'], dir);
     expect(code).to.equal(2);
     expect(stderr).to.contain('tasks.bad.host').and.contain('ssh destination');
-    const env = rxproc(['run'], make(`
+    const env = rxproc(
+      ['run'],
+      make(`
 tasks:
   remote-env:
     host: web1
     env: { A-B: x }
     cmd: 'true'
-`));
+`),
+    );
     expect(env.code).to.equal(2);
     expect(env.stderr).to.contain('A-B').and.contain('remote shell');
   });

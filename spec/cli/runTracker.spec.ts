@@ -3,6 +3,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { RunTracker } from '../../packages/cli/src/runTracker.js';
 import { taskProcess$ } from '../../packages/cli/src/taskProcess.js';
 import { liveProcessCount } from '../../packages/rxproc/src/index.js';
+import { eventually, isAlive } from '../support/processes.js';
 
 describe('RunTracker (through taskProcess$ and onSettled)', () => {
   it('counts every stage of every run (restarts included) and resolves once all their trees are gone', async () => {
@@ -18,13 +19,19 @@ describe('RunTracker (through taskProcess$ and onSettled)', () => {
 
   it('an unsubscribed run settles once its tree is gone', async () => {
     const runs = new RunTracker();
-    const subscription = taskProcess$({ sh: "trap '' TERM; sleep 30", killTimeout: 300 }, '/tmp', runs).subscribe();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const started = Date.now();
+    let pid = 0;
+    let up = false;
+    const subscription = taskProcess$({ sh: "trap '' TERM; echo up; exec sleep 30", killTimeout: 300 }, '/tmp', runs).subscribe((event) => {
+      if (event.type === 'spawn') pid = event.pid;
+      if (event.type === 'stdout') up = true;
+    });
+    await eventually(() => up, 10000);
     subscription.unsubscribe();
+    // SIGTERM is ignored: the tree lives until the SIGKILL after killTimeout, and so the run is not settled.
     expect(runs.isSettled()).to.equal(false);
+    expect(isAlive(pid)).to.equal(true);
     await runs.allSettled();
-    expect(Date.now() - started).to.be.at.least(250);
+    expect(isAlive(pid)).to.equal(false);
     expect(liveProcessCount()).to.equal(0);
   });
 });

@@ -14,24 +14,44 @@ export function taskDir(text: string, file = 'rxproc.yaml'): string {
 
 /** Runs the built bin to the end. */
 export function rxproc(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1', ...env } });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    maxBuffer: 64 << 20,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** The JSON events of a `--json` run. */
 export function events(stdout: string): Array<Record<string, unknown>> {
-  return stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** Starts the bin in the background with `--json`, collecting its events as they come. */
-export function startRxproc(args: string[], cwd: string): { child: ChildProcess; seen: Array<Record<string, unknown>>; exited: Promise<number | null> } {
+export function startRxproc(
+  args: string[],
+  cwd: string,
+  /** Called as each record arrives, for what must be looked at that very moment. */
+  onRecord: (record: Record<string, unknown>) => void = () => undefined,
+): { child: ChildProcess; seen: Array<Record<string, unknown>>; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
   const seen: Array<Record<string, unknown>> = [];
   let rest = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     const parts = (rest + chunk.toString()).split('\n');
     rest = parts.pop()!;
-    for (const line of parts) if (line !== '') seen.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of parts) {
+      if (line === '') continue;
+      const record = JSON.parse(line) as Record<string, unknown>;
+      seen.push(record);
+      onRecord(record);
+    }
   });
   const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
   return { child, seen, exited };

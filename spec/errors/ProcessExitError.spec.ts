@@ -32,7 +32,9 @@ describe('ProcessExitError', () => {
   it('keeps only the tail of a huge stderr (64 KiB) and quotes its last lines', async () => {
     const script = 'i=0; while [ $i -lt 3000 ]; do echo "line $i of a long error output........"; i=$((i+1)); done >&2; exit 1';
     const err = await exitError('sh', ['-c', script]);
-    expect(Buffer.byteLength(err.stderr)).to.be.at.most(64 * 1024).and.greaterThan(60 * 1024);
+    expect(Buffer.byteLength(err.stderr))
+      .to.be.at.most(64 * 1024)
+      .and.greaterThan(60 * 1024);
     expect(err.stderr.endsWith('line 2999 of a long error output........\n')).to.equal(true);
     const quoted = err.message.split('\n');
     expect(quoted[1]).to.equal('…');

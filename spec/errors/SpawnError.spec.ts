@@ -107,7 +107,11 @@ describe('SpawnError', () => {
   });
 
   it('is never thrown by spawn$() or subscribe()', () => {
-    expect(() => spawn$('rxproc-no-such-command').subscribe({ error: () => undefined }).unsubscribe()).to.not.throw();
+    expect(() =>
+      spawn$('rxproc-no-such-command')
+        .subscribe({ error: () => undefined })
+        .unsubscribe(),
+    ).to.not.throw();
     expect(() => spawn$('echo', ['a\0']).subscribe({ error: () => undefined })).to.not.throw();
   });
 });

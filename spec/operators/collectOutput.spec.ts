@@ -55,7 +55,9 @@ describe('collectOutput', () => {
         collectOutput({ maxBuffer: 1 << 20 }),
       ),
     );
-    expect(error).to.be.instanceOf(OutputLimitError).and.include({ stream: 'stdout', option: 'maxBuffer', limit: 1 << 20 });
+    expect(error)
+      .to.be.instanceOf(OutputLimitError)
+      .and.include({ stream: 'stdout', option: 'maxBuffer', limit: 1 << 20 });
     expect((error as Error).message).to.equal('stdout is larger than 1048576 bytes (maxBuffer): stopped collecting and killed the process');
     expect(await eventually(() => !isAlive(pid))).to.equal(true);
   });

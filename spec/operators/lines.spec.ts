@@ -27,7 +27,12 @@ describe('lines', () => {
 
     it('takes stdout events by default, stderr when asked, and ignores other events', () => {
       scheduler.run(({ cold, expectObservable }) => {
-        const events = { s: { type: 'spawn', pid: 1 }, o: out('out\n'), e: err('err\n'), x: { type: 'exit', pid: 1, exitCode: 0, signal: null, durationMs: 1 } };
+        const events = {
+          s: { type: 'spawn', pid: 1 },
+          o: out('out\n'),
+          e: err('err\n'),
+          x: { type: 'exit', pid: 1, exitCode: 0, signal: null, durationMs: 1 },
+        };
         const source = cold('s-o-e-x|', events);
         expectObservable(source.pipe(lines())).toBe('--a----|', { a: 'out' });
         expectObservable(source.pipe(lines({ stream: 'stderr' }))).toBe('----a--|', { a: 'err' });
@@ -131,21 +136,35 @@ describe('lines', () => {
     it('an endless line fails with OutputLimitError and kills the process', async () => {
       let pid = 0;
       const source = spawn$('sh', ['-c', 'echo $$ >&2; exec cat /dev/zero']);
-      const pidOf = source.pipe(lines({ stream: 'stderr' }), take(1), map(Number));
+      const pidOf = source.pipe(
+        lines({ stream: 'stderr' }),
+        take(1),
+        map((line) => Number(line)),
+      );
       pid = (await outcome(pidOf)).events[0] ?? 0;
       const { error } = await outcome(source.pipe(lines({ maxLineLength: 1 << 20 })));
-      expect(error).to.be.instanceOf(OutputLimitError).and.include({ stream: 'stdout', option: 'maxLineLength', limit: 1 << 20 });
+      expect(error)
+        .to.be.instanceOf(OutputLimitError)
+        .and.include({ stream: 'stdout', option: 'maxLineLength', limit: 1 << 20 });
       expect(await eventually(() => !isAlive(pid))).to.equal(true);
     });
 
     it("overlong: 'split' passes an endless-looking line through in pieces", async () => {
-      const { events, error } = await outcome(spawn$('sh', ['-c', "head -c 2500000 /dev/zero | tr '\\0' x; echo; echo after"]).pipe(lines({ maxLineLength: 1 << 20, overlong: 'split' })));
+      const { events, error } = await outcome(
+        spawn$('sh', ['-c', "head -c 2500000 /dev/zero | tr '\\0' x; echo; echo after"]).pipe(lines({ maxLineLength: 1 << 20, overlong: 'split' })),
+      );
       expect(error).to.equal(undefined);
       expect(events.map((line) => line.length)).to.deep.equal([1 << 20, 1 << 20, 2500000 - 2 * (1 << 20), 5]);
     });
 
     it('works on a plain chunk stream too', async () => {
-      const { events } = await outcome(interval(1).pipe(take(3), map((i) => `${i}\n`), lines()));
+      const { events } = await outcome(
+        interval(1).pipe(
+          take(3),
+          map((i) => `${i}\n`),
+          lines(),
+        ),
+      );
       expect(events).to.deep.equal(['0', '1', '2']);
       expect((await outcome(of('no newline').pipe(lines()))).events).to.deep.equal(['no newline']);
     });

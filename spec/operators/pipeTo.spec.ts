@@ -78,9 +78,7 @@ describe('pipeTo', () => {
     });
 
     it("emits the last stage's spawn, stdout and exit, and every stage's stderr", async () => {
-      const { events } = await outcome(
-        spawn$('sh', ['-c', 'echo one >&2; echo data']).pipe(pipeTo('sh', ['-c', 'cat; echo two >&2'])),
-      );
+      const { events } = await outcome(spawn$('sh', ['-c', 'echo one >&2; echo data']).pipe(pipeTo('sh', ['-c', 'cat; echo two >&2'])));
       const types = events.map((e) => e.type);
       expect(types[0]).to.equal('spawn');
       expect(types.at(-1)).to.equal('exit');

@@ -104,7 +104,7 @@ describe('retryOnExit', () => {
         return () => clearTimeout(timer);
       });
       const restarts = await lastValueFrom(run$.pipe(retryOnExit({ count: 1, resetAfter: 20 }), take(3), toArray()));
-      expect(restarts.map((r) => (r as RestartEvent).attempt)).to.deep.equal([1, 1, 1]);
+      expect(restarts.map((r) => r.attempt)).to.deep.equal([1, 1, 1]);
     });
 
     it('a run whose exit happened before resetAfter is not stable, however late the loop sees it', async () => {
@@ -119,7 +119,7 @@ describe('retryOnExit', () => {
           take(20),
         ),
       );
-      expect(events.filter((e) => e.type === 'restart').map((e) => (e as RestartEvent).attempt)).to.deep.equal([1, 2]);
+      expect(events.filter((e) => e.type === 'restart').map((e) => e.attempt)).to.deep.equal([1, 2]);
       expect(error).to.be.instanceOf(ProcessExitError).and.include({ exitCode: 4 });
     });
 
@@ -129,7 +129,7 @@ describe('retryOnExit', () => {
       const { events, completed } = await outcome(spawn$('sh', ['-c', script]).pipe(retryOnExit({ count: 5, delay: 10 })));
       expect(completed).to.equal(true);
       expect(events.filter((e) => e.type === 'spawn')).to.have.length(3);
-      expect(events.filter((e) => e.type === 'restart').map((e) => (e as RestartEvent).attempt)).to.deep.equal([1, 2]);
+      expect(events.filter((e) => e.type === 'restart').map((e) => e.attempt)).to.deep.equal([1, 2]);
       expect(readFileSync(counter, 'utf8')).to.equal('3\n');
       // a restart comes after the previous run's exit, before the next spawn
       const order = events.map((e) => e.type).filter((t) => t !== 'stdout');
@@ -176,7 +176,13 @@ describe('retryOnExit', () => {
       const once = await outcome(source.pipe(retryOnExit({ count: 2 })));
       expect((once.error as Error).name).to.equal('SpawnError');
       expect(attempts).to.have.length(1);
-      const { error } = await outcome(source.pipe(retryOnExit({ count: 2, retryIf: () => true }), filter((e): e is ProcessEvent => e.type !== 'restart'), map((e) => e)));
+      const { error } = await outcome(
+        source.pipe(
+          retryOnExit({ count: 2, retryIf: () => true }),
+          filter((e): e is ProcessEvent => e.type !== 'restart'),
+          map((e) => e),
+        ),
+      );
       expect((error as Error).name).to.equal('SpawnError');
       expect(attempts).to.have.length(4);
     });

@@ -9,7 +9,10 @@ const root = resolve(__dirname, '../..');
 const library = join(root, 'packages/rxproc');
 const cli = join(root, 'packages/cli');
 /** Files no package ships: specs, sources, generated API pages, repository tooling, contributor pages. */
-const unwanted = (files: string[]): string[] => files.filter((f) => /^(spec|src|docs\/api|bench|scripts|examples|node_modules)\//.test(f) || f === 'docs/reliability.md' || f.endsWith('.ts') && !f.endsWith('.d.ts'));
+const unwanted = (files: string[]): string[] =>
+  files.filter(
+    (f) => /^(spec|src|docs\/api|bench|scripts|examples|node_modules)\//.test(f) || f === 'docs/reliability.md' || (f.endsWith('.ts') && !f.endsWith('.d.ts')),
+  );
 const deadList = (dead: Awaited<ReturnType<typeof deadLinks>>): string => dead.map((d) => `  ${d.page}:${d.line}: ${d.target} (${d.reason})`).join('\n');
 
 describe('the packed library, rxproc (npm pack --dry-run)', function () {
@@ -31,7 +34,12 @@ describe('the packed library, rxproc (npm pack --dry-run)', function () {
   });
 
   it('ships the user documentation', () => {
-    expect(files.filter((f) => f.startsWith('docs/'))).to.include.members(['docs/getting-started.md', 'docs/termination.md', 'docs/remote.md', 'docs/backpressure.md']);
+    expect(files.filter((f) => f.startsWith('docs/'))).to.include.members([
+      'docs/getting-started.md',
+      'docs/termination.md',
+      'docs/remote.md',
+      'docs/backpressure.md',
+    ]);
   });
 
   it('every relative link of every shipped page resolves inside the package, anchors included', async () => {
@@ -63,12 +71,17 @@ describe('installing the packed tarballs', function () {
   this.timeout(180_000);
   let dir: string;
   const npm = (args: string[], cwd: string): string =>
-    execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+    execFileSync('npm', args, {
+      cwd,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_loglevel: 'error', npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+    });
   let tarballs: { library: string; cli: string };
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'rxproc-pack-'));
-    const pack = (from: string): string => join(dir, (JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], from)) as { filename: string }[])[0]!.filename);
+    const pack = (from: string): string =>
+      join(dir, (JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], from)) as { filename: string }[])[0]!.filename);
     tarballs = { library: pack(library), cli: pack(cli) };
   });
 
@@ -83,7 +96,15 @@ describe('installing the packed tarballs', function () {
     expect(installed).to.include.members(['rxproc', 'rxjs', 'signal-exit']);
     expect(installed).to.not.include.members(['zod']);
     for (const dependency of ['zod', 'yaml', 'commander', 'picocolors']) expect(installed).to.not.include(dependency);
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', "import { spawn$, collectOutput } from 'rxproc'; import { lastValueFrom } from 'rxjs'; console.log((await lastValueFrom(spawn$('echo', ['packed']).pipe(collectOutput()))).stdout.trim());"], { cwd: app, encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "import { spawn$, collectOutput } from 'rxproc'; import { lastValueFrom } from 'rxjs'; console.log((await lastValueFrom(spawn$('echo', ['packed']).pipe(collectOutput()))).stdout.trim());",
+      ],
+      { cwd: app, encoding: 'utf8' },
+    );
     expect(out.trim()).to.equal('packed');
   });
 
@@ -140,7 +161,12 @@ describe('the link check itself', () => {
       await mkdir(join(dir, 'docs'));
       for (const [name, text] of Object.entries(texts)) await writeFile(join(dir, name), text);
       const dead = await deadLinks(dir, files);
-      expect(dead.map((d) => `${d.page}:${d.target}`)).to.deep.equal(['README.md:docs/b.md', 'README.md:../x.md', 'README.md:docs/a.md#nowhere', 'docs/a.md:../spec/x.spec.ts']);
+      expect(dead.map((d) => `${d.page}:${d.target}`)).to.deep.equal([
+        'README.md:docs/b.md',
+        'README.md:../x.md',
+        'README.md:docs/a.md#nowhere',
+        'docs/a.md:../spec/x.spec.ts',
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -53,6 +53,7 @@ describe('reliability: cancellation and kill', function () {
   });
 
   it('leaves no listener on the child or its streams', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the mutable CommonJS module, to patch spawn
     const cp = require('node:child_process') as typeof import('node:child_process');
     const original = cp.spawn;
     const children: import('node:child_process').ChildProcess[] = [];
@@ -115,7 +116,9 @@ describe('reliability: cancellation and kill', function () {
     }
     // and in this process: the audit sees no call at all
     const bad = await auditKills(async () => {
-      spawn$('rxproc-no-such-command').subscribe({ error: () => undefined }).unsubscribe();
+      spawn$('rxproc-no-such-command')
+        .subscribe({ error: () => undefined })
+        .unsubscribe();
       await delay(50);
     });
     expect(bad).to.deep.equal([]);

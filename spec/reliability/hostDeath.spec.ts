@@ -12,7 +12,7 @@ async function startHost(mode: string): Promise<{ host: ChildProcess; pids: numb
   const host = spawn(process.execPath, [resolve(root, 'spec/fixtures/host.mjs'), mode, '300'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const pids = await new Promise<number[]>((done, fail) => {
     host.once('error', fail);
-    host.stdout!.once('data', (data: Buffer) => done(JSON.parse(data.toString()) as number[]));
+    host.stdout.once('data', (data: Buffer) => done(JSON.parse(data.toString()) as number[]));
   });
   return { host, pids };
 }

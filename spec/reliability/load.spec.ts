@@ -66,7 +66,14 @@ async function drains(progress: Progress, count: () => number, target = 0): Prom
 function echoes(progress: Progress, count: number, concurrency: number): Promise<number> {
   return lastValueFrom(
     range(0, count).pipe(
-      mergeMap((i) => spawn$('echo', [String(i)]).pipe(collectOutput(), reduce((ok, r) => ok && r.stdout === `${i}\n`, true)), concurrency),
+      mergeMap(
+        (i) =>
+          spawn$('echo', [String(i)]).pipe(
+            collectOutput(),
+            reduce((ok, r) => ok && r.stdout === `${i}\n`, true),
+          ),
+        concurrency,
+      ),
       tap(progress),
       reduce((n, ok) => n + (ok ? 1 : 0), 0),
     ),

@@ -18,7 +18,10 @@ describe('reliability: pipes and deadlocks', function () {
 
   it('a child that closes stdin but keeps running: the source is stopped, the exit decides', async () => {
     let written = 0;
-    const endless$ = interval(2).pipe(tap(() => written++), map(() => 'tick\n'));
+    const endless$ = interval(2).pipe(
+      tap(() => written++),
+      map(() => 'tick\n'),
+    );
     const { completed, events } = await outcome(spawn$('sh', ['-c', 'exec 0<&-; sleep 0.2; echo done'], { stdin: endless$ }).pipe(collectOutput()));
     expect(completed).to.equal(true);
     expect(events[0]!.stdout).to.equal('done\n');
@@ -62,7 +65,13 @@ describe('reliability: pipes and deadlocks', function () {
   it('the JS path holds a flooding upstream back (bounded memory) while the reader is slow', async () => {
     const before = rssMiB();
     const slow = ['sh', ['-c', 'sleep 0.5; exec wc -c']] as const;
-    const { events } = await outcome(spawn$('head', ['-c', String(300 * MiB), '/dev/zero']).pipe(map((e) => e), pipeTo(...slow), collectOutput()));
+    const { events } = await outcome(
+      spawn$('head', ['-c', String(300 * MiB), '/dev/zero']).pipe(
+        map((e) => e),
+        pipeTo(...slow),
+        collectOutput(),
+      ),
+    );
     expect(events[0]!.stdout.trim()).to.equal(String(300 * MiB));
     expect(rssMiB() - before).to.be.lessThan(100);
   });

@@ -80,7 +80,13 @@ describe('onSettled', () => {
     const previous = config.onUnhandledError;
     config.onUnhandledError = (error) => reported.push(error);
     try {
-      const { completed } = await outcome(spawn$('true', [], { onSettled: () => { throw new Error('callback broke'); } }));
+      const { completed } = await outcome(
+        spawn$('true', [], {
+          onSettled: () => {
+            throw new Error('callback broke');
+          },
+        }),
+      );
       expect(completed).to.equal(true);
       expect(await eventually(() => reported.length === 1)).to.equal(true);
       expect((reported[0] as Error).message).to.equal('callback broke');

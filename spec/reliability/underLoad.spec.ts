@@ -1,7 +1,15 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { lastValueFrom, mergeMap, range, Subject, tap, toArray } from 'rxjs';
-import { collectOutput, liveProcessCount, ProcessExitError, ProcessTimeoutError, spawn$, type CollectedOutput, type SpawnOptions } from '../../packages/rxproc/src/index.js';
+import { lastValueFrom, map, mergeMap, range, Subject, tap, toArray } from 'rxjs';
+import {
+  collectOutput,
+  liveProcessCount,
+  ProcessExitError,
+  ProcessTimeoutError,
+  spawn$,
+  type CollectedOutput,
+  type SpawnOptions,
+} from '../../packages/rxproc/src/index.js';
 import { isUnreaped, loadRuns, stallLoop, startBurners } from '../support/load.js';
 import { outcome, recordKills } from '../support/outcome.js';
 import { eventually } from '../support/processes.js';
@@ -18,7 +26,11 @@ async function echoContract(count: number, concurrency: number, options: SpawnOp
           spawn$('echo', [String(i)], options).pipe(
             collectOutput(),
             // An error (a timeout misreported, anything) is a wrong outcome, not a reason to stop the others.
-            mergeMap(async (r: CollectedOutput) => (r.stdout === `${i}\n` && r.exitCode === 0 ? '' : `run ${i}: ${JSON.stringify({ stdout: r.stdout, exitCode: r.exitCode, durationMs: Math.round(r.durationMs) })}`)),
+            map((r: CollectedOutput) =>
+              r.stdout === `${i}\n` && r.exitCode === 0
+                ? ''
+                : `run ${i}: ${JSON.stringify({ stdout: r.stdout, exitCode: r.exitCode, durationMs: Math.round(r.durationMs) })}`,
+            ),
           ),
         concurrency,
       ),
@@ -107,6 +119,8 @@ describe('reliability: correct under load (no output lost or misreported, whatev
       setImmediate(() => stallLoop(60, () => isUnreaped(pid)));
       expect(await eventually(() => liveProcessCount() === 0, 10_000)).to.equal(true);
     });
-    expect(kills.map(([, signal]) => signal)).to.include('SIGTERM').and.not.include('SIGKILL');
+    expect(kills.map(([, signal]) => signal))
+      .to.include('SIGTERM')
+      .and.not.include('SIGKILL');
   });
 });

@@ -118,7 +118,7 @@ describe('remote: cancel = kill, over ssh', function () {
       const child = spawn(process.execPath, [resolve(root, 'spec/fixtures/host.mjs'), mode, '300'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
       const pids = await new Promise<number[]>((done, fail) => {
         child.once('error', fail);
-        child.stdout!.once('data', (data: Buffer) => done(JSON.parse(data.toString()) as number[]));
+        child.stdout.once('data', (data: Buffer) => done(JSON.parse(data.toString()) as number[]));
       });
       return { child, pids };
     };

@@ -10,9 +10,33 @@ import { useSshd } from '../support/sshd.js';
 
 // The same awkward arguments as the local specs: quotes, expansions, globs, newlines, options, UTF-8.
 const AWKWARD = [
-  '', ' ', 'a b', "it's", '"double"', `'\\''`, '$HOME', '${PATH}', '`id`', '$(id)', 'line\nbreak', 'tab\there',
-  'back\\slash', '\\101\\x41%s%d%%', '*', '~', '!!', '-n', '--', '-e', ';&&|><', '#', '{a,b}', 'ünïcödé 🚀',
-  '\x1e\x01\x7f', '  padded  ', '\x1erx00000000000000000000000000000000 exit 0',
+  '',
+  ' ',
+  'a b',
+  "it's",
+  '"double"',
+  `'\\''`,
+  '$HOME',
+  '${PATH}',
+  '`id`',
+  '$(id)',
+  'line\nbreak',
+  'tab\there',
+  'back\\slash',
+  '\\101\\x41%s%d%%',
+  '*',
+  '~',
+  '!!',
+  '-n',
+  '--',
+  '-e',
+  ';&&|><',
+  '#',
+  '{a,b}',
+  'ünïcödé 🚀',
+  '\x1e\x01\x7f',
+  '  padded  ',
+  '\x1erx00000000000000000000000000000000 exit 0',
 ];
 
 describe('remote: events, exit and output over ssh', function () {
@@ -38,7 +62,9 @@ describe('remote: events, exit and output over ssh', function () {
   it('reports the remote exit code, and a death by signal by its name; a remote exit 255 is not a transport error', async () => {
     const three = await outcome(spawn$('sh', ['-c', 'echo bad >&2; exit 3'], { host: host() }));
     expect(three.error).to.be.instanceOf(ProcessExitError).and.include({ exitCode: 3, signal: null, stderr: 'bad\n' });
-    expect((three.error as Error).message).to.contain('exit code 3 on rxproc-test-host').and.contain('bad');
+    expect((three.error as Error).message)
+      .to.contain('exit code 3 on rxproc-test-host')
+      .and.contain('bad');
     const usr1 = await outcome(spawn$('sh', ['-c', 'kill -USR1 $$'], { host: host() }));
     expect(usr1.error).to.be.instanceOf(ProcessExitError).and.include({ exitCode: null, signal: 'SIGUSR1' });
     const ff = await outcome(spawn$('sh', ['-c', 'exit 255'], { host: host() }));
@@ -55,7 +81,7 @@ describe('remote: events, exit and output over ssh', function () {
           env: { ODD: "it's $HOME\n`x`" },
         }).pipe(collectOutput({ encoding: 'buffer' })),
       );
-      const words = (result.stdout as Buffer).toString('utf8').split('\0').slice(0, -1);
+      const words = result.stdout.toString('utf8').split('\0').slice(0, -1);
       expect(words).to.deep.equal([...AWKWARD, '/tmp', "it's $HOME\n`x`"]);
     });
   }
@@ -64,7 +90,9 @@ describe('remote: events, exit and output over ssh', function () {
     it(`the wrapper's own variables never reach the command: env names it uses are the user's (${wrapper} wrapper)`, async () => {
       const env = Object.fromEntries(['s', 'g', 'd', 'n', 'pp', 'lib', 'pid', 'code'].map((name) => [name, `mine-${name}`]));
       const result = await lastValueFrom(
-        spawn$('sh', ['-c', 'for v in s g d n pp lib pid code; do eval "printf \'%s \' \"\\$$v\""; done'], { host: host({ wrapper }), env }).pipe(collectOutput()),
+        spawn$('sh', ['-c', 'for v in s g d n pp lib pid code; do eval "printf \'%s \' "\\$$v""; done'], { host: host({ wrapper }), env }).pipe(
+          collectOutput(),
+        ),
       );
       expect(result.stdout).to.equal('mine-s mine-g mine-d mine-n mine-pp mine-lib mine-pid mine-code ');
     });
@@ -93,7 +121,9 @@ describe('remote: events, exit and output over ssh', function () {
     expect(missing.error).to.be.instanceOf(SpawnError).and.include({ code: 'ENOENT', host: 'rxproc-test-host' });
     const cwd = await outcome(spawn$('true', [], { host: host(), cwd: '/no/such/dir' }));
     expect(cwd.events).to.deep.equal([]);
-    expect((cwd.error as SpawnError).message).to.contain('working directory').and.contain('rxproc-test-host');
+    expect((cwd.error as SpawnError).message)
+      .to.contain('working directory')
+      .and.contain('rxproc-test-host');
   });
 
   for (const wrapper of ['perl', 'sh'] as const) {

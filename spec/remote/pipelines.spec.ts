@@ -14,15 +14,18 @@ describe('remote: pipelines that mix hosts', function () {
 
   it('remote | local: cat on the host, gzip here, byte-exact', async () => {
     const data = randomBytes(300_000);
-    const result = await lastValueFrom(
-      spawn$('cat', [], { host: host(), stdin: data }).pipe(pipeTo('gzip', ['-c']), collectOutput({ encoding: 'buffer' })),
-    );
-    expect(gunzipSync(result.stdout as Buffer).equals(data)).to.equal(true);
+    const result = await lastValueFrom(spawn$('cat', [], { host: host(), stdin: data }).pipe(pipeTo('gzip', ['-c']), collectOutput({ encoding: 'buffer' })));
+    expect(gunzipSync(result.stdout).equals(data)).to.equal(true);
   });
 
   it('local | remote | remote: printf here, sort and uniq there', async () => {
     const sorted = await lastValueFrom(
-      spawn$('printf', ['b\\na\\nb\\nc\\n']).pipe(pipeTo('sort', [], { host: host() }), pipeTo('uniq', [], { host: host({ multiplex: false }) }), lines(), toArray()),
+      spawn$('printf', ['b\\na\\nb\\nc\\n']).pipe(
+        pipeTo('sort', [], { host: host() }),
+        pipeTo('uniq', [], { host: host({ multiplex: false }) }),
+        lines(),
+        toArray(),
+      ),
     );
     expect(sorted).to.deep.equal(['a', 'b', 'c']);
   });

@@ -31,7 +31,11 @@ describe('remote: sessions on connections, and the edges of a run', function () 
   it('pipelines that each need all the sessions run one after another, never each holding half', async () => {
     const two = host({ maxConnections: 1, maxSessions: 2 });
     const pipeline = (i: number) =>
-      spawn$('sh', ['-c', 'sleep 0.2; echo $1', 'sh', String(i)], { host: two }).pipe(pipeTo('cat', [], { host: two }), collectOutput(), map((r) => r.stdout));
+      spawn$('sh', ['-c', 'sleep 0.2; echo $1', 'sh', String(i)], { host: two }).pipe(
+        pipeTo('cat', [], { host: two }),
+        collectOutput(),
+        map((r) => r.stdout),
+      );
     const results = await lastValueFrom(merge(pipeline(1), pipeline(2), pipeline(3)).pipe(toArray()));
     expect(results.sort()).to.deep.equal(['1\n', '2\n', '3\n']);
   });
@@ -75,7 +79,9 @@ describe('remote: sessions on connections, and the edges of a run', function () 
   });
 
   it('a straggler that outlives the exit does not turn a finished run into a timeout', async () => {
-    const { events, error } = await outcome(spawn$('sh', ['-c', '(sleep 1; echo late) & echo early; exit 0'], { host: host(), timeout: 400, drainTimeout: 3000 }));
+    const { events, error } = await outcome(
+      spawn$('sh', ['-c', '(sleep 1; echo late) & echo early; exit 0'], { host: host(), timeout: 400, drainTimeout: 3000 }),
+    );
     expect(error).to.equal(undefined);
     expect(output(events)).to.equal('early\nlate\n');
   });
@@ -83,11 +89,19 @@ describe('remote: sessions on connections, and the edges of a run', function () 
   // A reader of 64 KiB every 50 ms: the remote command has long exited while ssh still holds its output.
   const SLOW_COUNT = `perl -e 'my $n = 0; while (my $r = sysread STDIN, my $b, 65536) { $n += $r; select undef, undef, undef, 0.05 } print $n'`;
 
-  for (const [path, extra] of [['through the host (JS path)', {}], ['kernel pipe, own connection', { multiplex: false }]] as const) {
+  for (const [path, extra] of [
+    ['through the host (JS path)', {}],
+    ['kernel pipe, own connection', { multiplex: false }],
+  ] as const) {
     it(`output still on its way when the remote command exits is delivered whole to a slow reader (${path})`, async () => {
       const bytes = 3_000_000;
       const source = spawn$('head', ['-c', String(bytes), '/dev/zero'], { host: host(extra) });
-      const piped = path.startsWith('through') ? source.pipe(filter(() => true), pipeTo('sh', ['-c', SLOW_COUNT])) : source.pipe(pipeTo('sh', ['-c', SLOW_COUNT]));
+      const piped = path.startsWith('through')
+        ? source.pipe(
+            filter(() => true),
+            pipeTo('sh', ['-c', SLOW_COUNT]),
+          )
+        : source.pipe(pipeTo('sh', ['-c', SLOW_COUNT]));
       const result = await lastValueFrom(piped.pipe(collectOutput()));
       expect(result.stdout).to.equal(String(bytes));
     });
@@ -101,7 +115,10 @@ describe('remote: sessions on connections, and the edges of a run', function () 
     const busy = [1, 2].map((i) => lastValueFrom(spawn$('sleep', ['3'], { host: three })).then(() => order.push(`sleep${i}`)));
     await eventually(() => remoteProcesses(sshd().uid).filter((p) => p.cmdline === 'sleep 3').length === 2, 10_000);
     // Needs 2 sessions on `three`, where 1 is free: it waits there, behind nothing, once `one` granted its session.
-    spawn$('echo', ['x'], { host: one }).pipe(pipeTo('cat', [], { host: three }), pipeTo('cat', [], { host: three })).subscribe().unsubscribe();
+    spawn$('echo', ['x'], { host: one })
+      .pipe(pipeTo('cat', [], { host: three }), pipeTo('cat', [], { host: three }))
+      .subscribe()
+      .unsubscribe();
     await lastValueFrom(spawn$('echo', ['y'], { host: three }));
     order.push('y');
     await Promise.all(busy);

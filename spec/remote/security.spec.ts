@@ -57,7 +57,7 @@ describe('remote: security (issue 12)', function () {
         '  for f in /proc/$p/cmdline /proc/$p/environ; do',
         '    for n in $(tr "\\000" "\\n" <"$f" 2>/dev/null | grep -o "rx[0-9a-f]\\{32\\}"); do printf "\\036%s exit 0\\n" "$n" >&2; found=1; done',
         '  done',
-        '  p=$(awk \'/^PPid:/ { print $2 }\' /proc/$p/status)',
+        "  p=$(awk '/^PPid:/ { print $2 }' /proc/$p/status)",
         'done',
         'echo "found=$found"; exit 3',
       ].join('\n');
@@ -117,7 +117,7 @@ describe('remote: security (issue 12)', function () {
     }
   });
 
-  it('after the wrapper\'s hold marker, stdout beyond 1 MiB before a late spawn report is held back, not an error (a busy remote host)', async () => {
+  it("after the wrapper's hold marker, stdout beyond 1 MiB before a late spawn report is held back, not an error (a busy remote host)", async () => {
     // A fake ssh that plays a Perl wrapper whose parent is slow to report the spawn: hold, then 4 MiB of the
     // command's stdout, while the spawn report comes 0.5 s later from another process.
     const dir = mkdtempSync(join(tmpdir(), 'rxproc-fakessh-'));
@@ -126,11 +126,11 @@ describe('remote: security (issue 12)', function () {
       const script = [
         '#!/bin/sh',
         'IFS= read -r n',
-        "printf '\\036%s hold\\n' \"$n\" >&2",
-        "(sleep 0.5; printf '\\036%s spawn 4242 perl\\n' \"$n\" >&2) &",
+        'printf \'\\036%s hold\\n\' "$n" >&2',
+        '(sleep 0.5; printf \'\\036%s spawn 4242 perl\\n\' "$n" >&2) &',
         'head -c 4194304 /dev/zero',
         'wait',
-        "printf '\\036%s exit 0\\n' \"$n\" >&2",
+        'printf \'\\036%s exit 0\\n\' "$n" >&2',
       ].join('\n');
       writeFileSync(fake, `${script}\n`, { mode: 0o755 });
       const result = await outcome(spawn$('true', [], { host: { host: 'fake', sshPath: fake, multiplex: false } }));

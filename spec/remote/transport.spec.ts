@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { defer, lastValueFrom, map, mergeMap, range, toArray, type Observable } from 'rxjs';
-import { closeConnections, collectOutput, ConnectionError, ProcessExitError, retryOnExit, spawn$, type ProcessEvent, type RemoteHost } from '../../packages/rxproc/src/index.js';
+import {
+  closeConnections,
+  collectOutput,
+  ConnectionError,
+  ProcessExitError,
+  retryOnExit,
+  spawn$,
+  type ProcessEvent,
+  type RemoteHost,
+} from '../../packages/rxproc/src/index.js';
 import { outcome, output } from '../support/outcome.js';
 import { eventually, isAlive, livingProcesses, markedProcesses, type ProcInfo } from '../support/processes.js';
 import { newSshdDir, startSshd, stopSshd, useSshd, type TestSshd } from '../support/sshd.js';
@@ -24,7 +33,9 @@ describe('remote: transport failures, shared connections and limits', function (
       const { events, error } = await outcome(spawn$('true', [], { host: host({ port: 1, multiplex }) }));
       expect(events).to.deep.equal([]);
       expect(error).to.be.instanceOf(ConnectionError).and.include({ phase: 'connect', host: 'rxproc-test-host:1' });
-      expect((error as ConnectionError).message).to.contain('Connection refused').and.contain('Could not connect to rxproc-test-host:1');
+      expect((error as ConnectionError).message)
+        .to.contain('Connection refused')
+        .and.contain('Could not connect to rxproc-test-host:1');
     });
   }
 
@@ -96,7 +107,9 @@ describe('remote: transport failures, shared connections and limits', function (
   it('processes beyond the cap wait their turn instead of failing', async () => {
     const results = await lastValueFrom(
       range(0, 6).pipe(
-        mergeMap((i) => spawn$('sh', ['-c', 'sleep 0.2; echo $1', 'sh', String(i)], { host: host({ maxConnections: 1, maxSessions: 2 }) }).pipe(collectOutput())),
+        mergeMap((i) =>
+          spawn$('sh', ['-c', 'sleep 0.2; echo $1', 'sh', String(i)], { host: host({ maxConnections: 1, maxSessions: 2 }) }).pipe(collectOutput()),
+        ),
         toArray(),
       ),
     );
@@ -128,7 +141,7 @@ describe('remote: transport failures, shared connections and limits', function (
     expect(await eventually(() => masters() === 0, 3000)).to.equal(true);
   });
 
-  it('retryOnExit can tell transport failures from the command\'s own', async () => {
+  it("retryOnExit can tell transport failures from the command's own", async () => {
     let attempts = 0;
     const retried = (source: Observable<ProcessEvent>): Observable<unknown> =>
       defer(() => {

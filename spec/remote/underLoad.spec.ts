@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { lastValueFrom, mergeMap, range, tap, toArray } from 'rxjs';
+import { lastValueFrom, map, mergeMap, range, tap, toArray } from 'rxjs';
 import { collectOutput, spawn$, type CollectedOutput, type RemoteHost, type SpawnOptions } from '../../packages/rxproc/src/index.js';
 import { isUnreaped, loadRuns, stallLoop, startBurners } from '../support/load.js';
 import { outcome } from '../support/outcome.js';
@@ -23,8 +23,10 @@ describe('remote: correct under load (the event contract, whatever the event-loo
           (i) =>
             spawn$('sh', ['-c', SCRIPT, 'sh', String(i)], { successExitCodes: [0, 1, 2], ...options }).pipe(
               collectOutput(),
-              mergeMap(async (r: CollectedOutput) =>
-                r.stdout === `${i}\n` && r.stderr === `e${i}\n` && r.exitCode === i % 3 ? '' : `run ${i}: ${JSON.stringify({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode })}`,
+              map((r: CollectedOutput) =>
+                r.stdout === `${i}\n` && r.stderr === `e${i}\n` && r.exitCode === i % 3
+                  ? ''
+                  : `run ${i}: ${JSON.stringify({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode })}`,
               ),
             ),
           concurrency,

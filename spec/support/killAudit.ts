@@ -30,14 +30,14 @@ function groupExists(pgid: number): boolean {
 export async function auditKills(body: () => Promise<void>): Promise<BadKill[]> {
   const bad: BadKill[] = [];
   const original = process.kill;
-  process.kill = ((target: number, signal?: string | number) => {
+  process.kill = (target: number, signal?: string | number) => {
     if (signal !== 0) {
       if (!Number.isInteger(target) || target === 0 || target === -1) bad.push({ target, signal, why: 'no pid' });
       else if (target > 0 && !existsSync(`/proc/${target}`)) bad.push({ target, signal, why: 'pid already reaped' });
       else if (target < 0 && !groupExists(-target)) bad.push({ target, signal, why: 'empty group' });
     }
     return original.call(process, target, signal);
-  }) as typeof process.kill;
+  };
   try {
     await body();
   } finally {

@@ -29,10 +29,10 @@ export function output(events: readonly ProcessEvent[], stream: 'stdout' | 'stde
 export async function recordKills<T>(body: () => Promise<T>): Promise<{ result: T; kills: Array<[number, string | number | undefined]> }> {
   const kills: Array<[number, string | number | undefined]> = [];
   const original = process.kill;
-  process.kill = ((pid: number, signal?: string | number) => {
+  process.kill = (pid: number, signal?: string | number) => {
     kills.push([pid, signal]);
     return original.call(process, pid, signal);
-  }) as typeof process.kill;
+  };
   try {
     return { result: await body(), kills };
   } finally {

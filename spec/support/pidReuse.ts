@@ -42,7 +42,10 @@ l='x) gone'; read -r l </proc/$U/stat 2>/dev/null; set -- \${l##*") "}; [ "$1" !
 export function forcedReuse(script: string, startKiller: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'rxproc-reuse-'));
   try {
-    const run = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', driver(startKiller), 'driver', script, dir], { encoding: 'utf8', timeout: 15000 });
+    const run = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', driver(startKiller), 'driver', script, dir], {
+      encoding: 'utf8',
+      timeout: 15000,
+    });
     if (run.status !== 0) throw new Error(`the pid-reuse driver failed (${String(run.status ?? run.signal)}): ${run.stderr}`);
     return run.stdout.split('\n');
   } finally {

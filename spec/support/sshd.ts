@@ -55,7 +55,12 @@ export function startSshd(dir = (runDir ??= newSshdDir())): TestSshd {
     if (dir === runDir) runDir = undefined;
     throw error;
   }
-  const values = Object.fromEntries(text.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]));
+  const values = Object.fromEntries(
+    text
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+  );
   const user = values.SSH_USER!;
   const sshd: TestSshd = {
     host: { host: values.SSH_HOST!, configFile: values.SSH_CONFIG! },

@@ -56,9 +56,11 @@ function describeIssues(path: string, issues: readonly z.core.$ZodIssue[], doc: 
     // An unknown key is found on its own line, not on its parent's (nor on its value's); a bad key (a task
     // name) on its own line too, not on its value's.
     const line =
-      issue.code === 'unrecognized_keys' ? keyLine(doc, lines, where, String(issue.keys[0]))
-      : issue.code === 'invalid_key' && where.length > 0 ? keyLine(doc, lines, where.slice(0, -1), where.at(-1)!)
-      : lineOf(doc, lines, where);
+      issue.code === 'unrecognized_keys'
+        ? keyLine(doc, lines, where, String(issue.keys[0]))
+        : issue.code === 'invalid_key' && where.length > 0
+          ? keyLine(doc, lines, where.slice(0, -1), where.at(-1)!)
+          : lineOf(doc, lines, where);
     return `${path}:${line}: ${key}: ${explain(issue)}`;
   });
   const more = issues.length > 5 ? `\n(and ${issues.length - 5} more)` : '';
@@ -74,8 +76,10 @@ function deepest(issue: z.core.$ZodIssue): z.core.$ZodIssue {
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
   const firsts = issue.errors.map((branch) => branch[0]).filter((i): i is z.core.$ZodIssue => i !== undefined);
   const best = firsts.reduce((a, b) => (b.path.length > a.path.length ? b : a));
-  if (best.path.length > 0) return deepest({ ...best, path: [...issue.path, ...best.path] } as z.core.$ZodIssue);
-  const shapes = [...new Set(firsts.flatMap((i) => (i.code === 'invalid_type' ? [i.expected] : i.code === 'invalid_value' ? i.values.map((v) => JSON.stringify(v)) : [])))];
+  if (best.path.length > 0) return deepest({ ...best, path: [...issue.path, ...best.path] });
+  const shapes = [
+    ...new Set(firsts.flatMap((i) => (i.code === 'invalid_type' ? [i.expected] : i.code === 'invalid_value' ? i.values.map((v) => JSON.stringify(v)) : []))),
+  ];
   const keys = [...new Set(firsts.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : [])))];
   if (keys.length > 0) shapes.push('object');
   const together = keys.length > 0 ? `; keys that do not go together: ${keys.map((k) => `"${k}"`).join(', ')}` : '';
@@ -95,7 +99,7 @@ function explain(issue: z.core.$ZodIssue): string {
 
 /** The line of key `key` in the map at `path`. */
 function keyLine(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly string[], key: string): number | '?' {
-  const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  const map: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);
   if (isMap(map)) {
     const pair = map.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
     const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
@@ -107,7 +111,7 @@ function keyLine(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path
 /** The line of the deepest node of `path` that exists in the document (1-based), or '?'. */
 function lineOf(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly string[]): number | '?' {
   for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     const range = (node as { range?: [number, number, number] } | undefined)?.range;
     if (range !== undefined) return lines.linePos(range[0]).line;
     if (depth === 0 && isMap(doc.contents)) return 1;

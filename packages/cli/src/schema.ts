@@ -21,19 +21,22 @@ const name = z
  * prototype), so the task would vanish: it is refused here, before the record sees the map.
  */
 function byName<T extends z.ZodType>(value: T) {
-  return z.preprocess((input, ctx) => {
-    if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__')) {
-      // Reported as zod reports any other bad key: the same message and line as "constructor".
-      ctx.issues.push({
-        code: 'invalid_key',
-        origin: 'record',
-        path: ['__proto__'],
-        input: '__proto__',
-        issues: [{ code: 'custom', path: [], message: RESERVED_MESSAGE, input: '__proto__' }],
-      });
-    }
-    return input;
-  }, z.record(name, value));
+  return z.preprocess(
+    (input, ctx) => {
+      if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__')) {
+        // Reported as zod reports any other bad key: the same message and line as "constructor".
+        ctx.issues.push({
+          code: 'invalid_key',
+          origin: 'record',
+          path: ['__proto__'],
+          input: '__proto__',
+          issues: [{ code: 'custom', path: [], message: RESERVED_MESSAGE, input: '__proto__' }],
+        });
+      }
+      return input;
+    },
+    z.record(name, value),
+  );
 }
 
 /** One process: a program and its arguments, or a shell line. */

@@ -26,7 +26,16 @@ export class Supervisor {
     baseDir: string,
     private readonly reporter: Reporter,
   ) {
-    this.tasks = Object.entries(file.tasks).map(([name, config]) => ({ name, config, status: 'waiting', isReady: false, restarts: 0, exitCode: null, signal: null, runs: new RunTracker() }));
+    this.tasks = Object.entries(file.tasks).map(([name, config]) => ({
+      name,
+      config,
+      status: 'waiting',
+      isReady: false,
+      restarts: 0,
+      exitCode: null,
+      signal: null,
+      runs: new RunTracker(),
+    }));
     this.context = {
       baseDir,
       reporter,
@@ -96,6 +105,7 @@ export class Supervisor {
       task.signal = error.signal;
     }
     if (error !== undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a thrown non-Error is shown as String() shows it
       task.failure = error instanceof Error ? error.message.split('\n')[0] : String(error);
       if (error instanceof SpawnError) task.failure = `failed to start: ${error.message.replace(/^Failed to start /, '')}`;
       this.reporter.event(task.name, 'failed', { error: task.failure }, `failed: ${task.failure}`);
@@ -116,8 +126,7 @@ export class Supervisor {
     if (failed !== undefined) {
       const how = failed.status === 'failed' ? 'failed' : `was ${failed.failure ?? 'not started'}`;
       this.stop(1, `${failed.name} ${how}: stopping the rest`);
-    }
-    else if (this.tasks.every((t) => t.status === 'completed')) this.stop(0, 'every task completed');
+    } else if (this.tasks.every((t) => t.status === 'completed')) this.stop(0, 'every task completed');
   }
 
   /** Stops the tasks in waves, each waited for until its process trees are gone; then the summary. */

@@ -63,9 +63,7 @@ export function stopWaves(file: TaskFile): string[][] {
   const remaining = new Set(Object.keys(file.tasks));
   const waves: string[][] = [];
   while (remaining.size > 0) {
-    const wave = [...remaining].filter((name) =>
-      [...remaining].every((other) => other === name || !dependenciesOf(file.tasks[other]!).has(name)),
-    );
+    const wave = [...remaining].filter((name) => [...remaining].every((other) => other === name || !dependenciesOf(file.tasks[other]!).has(name)));
     waves.push(wave);
     for (const name of wave) remaining.delete(name);
   }

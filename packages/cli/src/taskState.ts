@@ -43,11 +43,15 @@ export function markReady(task: TaskState, reporter: Reporter): boolean {
 /** How a task ended, in words and figures, for the summary. */
 export function resultOf(task: TaskState): TaskResult {
   const result =
-    task.status === 'waiting' || task.status === 'skipped' ? (task.failure ?? 'not started')
-    : task.status === 'stopped' && task.exitSeen !== true ? 'stopped by rxproc'
-    : task.failure?.startsWith('failed to start') ? task.failure.replace(/: .*\[(\w+)\]$/, ' ($1)')
-    : task.signal !== null ? `killed by ${task.signal}`
-    : `exit ${task.exitCode}`;
+    task.status === 'waiting' || task.status === 'skipped'
+      ? (task.failure ?? 'not started')
+      : task.status === 'stopped' && task.exitSeen !== true
+        ? 'stopped by rxproc'
+        : task.failure?.startsWith('failed to start')
+          ? task.failure.replace(/: .*\[(\w+)\]$/, ' ($1)')
+          : task.signal !== null
+            ? `killed by ${task.signal}`
+            : `exit ${task.exitCode}`;
   const durationMs = task.startedAt === undefined ? null : (task.endedAt ?? performance.now()) - task.startedAt;
   return { task: task.name, result, exitCode: task.exitCode, signal: task.signal, restarts: task.restarts, durationMs };
 }

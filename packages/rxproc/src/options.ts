@@ -2,6 +2,7 @@ import type { RemoteHost } from './remoteHost.js';
 import type { Observable } from 'rxjs';
 
 /** What the child reads: a source of chunks, fixed text or bytes, the host's own stdin, or nothing. */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the two modes are named for the reader and the editor
 export type StdinOption = Observable<string | Uint8Array> | string | Uint8Array | 'inherit' | 'ignore';
 
 /** A file that receives a stream, as an init system's redirect does. */
@@ -140,9 +141,10 @@ export interface SpawnOptions {
  * ```
  */
 export const SPAWN_DEFAULTS = Object.freeze({
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- widens the public type from 'SIGTERM' to any signal name
   killSignal: 'SIGTERM' as NodeJS.Signals,
   killTimeout: 5000,
   drainTimeout: 1000,
   extendEnv: true,
-  successExitCodes: Object.freeze([0]) as readonly number[],
+  successExitCodes: Object.freeze<number[]>([0]),
 });

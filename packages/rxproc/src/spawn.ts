@@ -31,11 +31,7 @@ import { parseCommand } from './internal/options/parseCommand.js';
  */
 export function spawn$(command: string, args?: readonly string[], options?: SpawnOptions): ProcessObservable;
 export function spawn$(command: string, options?: SpawnOptions): ProcessObservable;
-export function spawn$(
-  command: string,
-  argsOrOptions?: readonly string[] | SpawnOptions,
-  maybeOptions?: SpawnOptions,
-): ProcessObservable {
+export function spawn$(command: string, argsOrOptions?: readonly string[] | SpawnOptions, maybeOptions?: SpawnOptions): ProcessObservable {
   const { args, options } = parseCommand('spawn$', command, argsOrOptions, maybeOptions);
   return new ProcessObservable([{ command, args, options }]);
 }

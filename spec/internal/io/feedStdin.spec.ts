@@ -11,7 +11,7 @@ const stdoutOf = (source: Observable<ProcessEvent>): Observable<Buffer> =>
     filter((event) => event.type === 'stdout'),
     map((event) => (event as { data: Buffer }).data),
   );
-const stdoutText = (source: Observable<ProcessEvent>): Promise<string> => lastValueFrom(source.pipe(collectOutput())).then((r) => r.stdout as string);
+const stdoutText = (source: Observable<ProcessEvent>): Promise<string> => lastValueFrom(source.pipe(collectOutput())).then((r) => r.stdout);
 
 describe('internal/feedStdin: one source, several consumers, nothing stalls', function () {
   this.timeout(60_000);
@@ -19,10 +19,7 @@ describe('internal/feedStdin: one source, several consumers, nothing stalls', fu
   it('a consumer that ends while it holds the shared source back releases it: the others get everything', async () => {
     // The first consumer's pipe is full (it sleeps) when head takes one line and exits.
     const src = shared();
-    const [first, all] = await Promise.all([
-      stdoutText(src.pipe(pipeTo('sh', ['-c', 'sleep 0.5; head -n 1']))),
-      stdoutText(src.pipe(pipeTo('wc', ['-l']))),
-    ]);
+    const [first, all] = await Promise.all([stdoutText(src.pipe(pipeTo('sh', ['-c', 'sleep 0.5; head -n 1']))), stdoutText(src.pipe(pipeTo('wc', ['-l'])))]);
     expect([first, all.trim()]).to.deep.equal(['1\n', '200000']);
   });
 

@@ -31,18 +31,30 @@ describe('internal/idleDrain: the wait for output after the end, bounded by sile
       drain.activity();
       lastChunk = performance.now();
     }
-    expect(await expired - lastChunk).to.be.at.least(25);
+    expect((await expired) - lastChunk).to.be.at.least(25);
   });
 
   it('stop() cancels it for good; start() twice arms it once; Infinity never expires', async () => {
     let count = 0;
-    const stopped = new IdleDrain(0, () => false, () => count++);
+    const stopped = new IdleDrain(
+      0,
+      () => false,
+      () => count++,
+    );
     stopped.start();
     stopped.stop();
-    const twice = new IdleDrain(0, () => false, () => count++);
+    const twice = new IdleDrain(
+      0,
+      () => false,
+      () => count++,
+    );
     twice.start();
     twice.start();
-    const never = new IdleDrain(Infinity, () => false, () => count++);
+    const never = new IdleDrain(
+      Infinity,
+      () => false,
+      () => count++,
+    );
     never.start();
     await delay(30);
     expect(count).to.equal(1);

@@ -5,9 +5,13 @@ import { LineSplitter } from '../../../packages/rxproc/src/internal/io/lineSplit
 /** Splits chunks with a LineSplitter; `null` marks an overflow. */
 function split(chunks: readonly Buffer[], max = 1 << 20): Array<string | null> {
   const out: Array<string | null> = [];
-  const splitter = new LineSplitter(max, (line) => out.push(line), () => {
-    out.push(null);
-  });
+  const splitter = new LineSplitter(
+    max,
+    (line) => out.push(line),
+    () => {
+      out.push(null);
+    },
+  );
   for (const chunk of chunks) splitter.push(chunk);
   splitter.end();
   return out;
@@ -66,12 +70,20 @@ describe('LineSplitter', () => {
 
   it('an overflow handler that returns true cuts the long line into pieces of at most the limit and goes on', () => {
     const out: string[] = [];
-    const splitter = new LineSplitter(4, (line) => out.push(line), () => true);
+    const splitter = new LineSplitter(
+      4,
+      (line) => out.push(line),
+      () => true,
+    );
     for (const chunk of ['ab', 'cdef', 'g\nhi\n', '123456\nok\n']) splitter.push(Buffer.from(chunk));
     splitter.end();
     expect(out).to.deep.equal(['abcd', 'efg', 'hi', '1234', '56', 'ok']);
     const euros: string[] = [];
-    const cutter = new LineSplitter(7, (line) => euros.push(line), () => true);
+    const cutter = new LineSplitter(
+      7,
+      (line) => euros.push(line),
+      () => true,
+    );
     cutter.push(Buffer.from('€'.repeat(10)));
     cutter.end();
     expect(euros).to.deep.equal(['€€', '€€', '€€', '€€', '€€']);
@@ -80,7 +92,11 @@ describe('LineSplitter', () => {
   it('cuts a long line that arrives whole in one chunk, with or without its terminator, CRLF too', () => {
     const cutting = (chunks: string[], max: number): string[] => {
       const out: string[] = [];
-      const splitter = new LineSplitter(max, (line) => out.push(line), () => true);
+      const splitter = new LineSplitter(
+        max,
+        (line) => out.push(line),
+        () => true,
+      );
       for (const chunk of chunks) splitter.push(Buffer.from(chunk));
       splitter.end();
       return out;
@@ -100,7 +116,11 @@ describe('LineSplitter', () => {
     const bytes = Buffer.from('é😀€x');
     for (let at = 1; at < bytes.length; at++) {
       const out: string[] = [];
-      const splitter = new LineSplitter(1, (line) => out.push(line), () => true);
+      const splitter = new LineSplitter(
+        1,
+        (line) => out.push(line),
+        () => true,
+      );
       splitter.push(bytes.subarray(0, at));
       splitter.push(bytes.subarray(at));
       splitter.end();
@@ -118,7 +138,11 @@ describe('LineSplitter', () => {
       fc.property(text, fc.array(fc.nat(), { maxLength: 12 }), fc.integer({ min: 1, max: 12 }), (text, offsets, limit) => {
         const pieces = (chunks: readonly Buffer[]): string[] => {
           const out: string[] = [];
-          const splitter = new LineSplitter(limit, (line) => out.push(line), () => true);
+          const splitter = new LineSplitter(
+            limit,
+            (line) => out.push(line),
+            () => true,
+          );
           for (const chunk of chunks) splitter.push(chunk);
           splitter.end();
           return out;

@@ -99,12 +99,14 @@ describe('file redirects (src/internal/local/stdio.ts)', function () {
     });
 
     it('a redirect to a device (/dev/null) works as before', async () => {
-      const { error } = await outcome(spawn$('head', ['-c', '300000', '/dev/zero'], { stdout: { file: '/dev/null' }, stderr: { file: '/dev/null', append: true } }));
+      const { error } = await outcome(
+        spawn$('head', ['-c', '300000', '/dev/zero'], { stdout: { file: '/dev/null' }, stderr: { file: '/dev/null', append: true } }),
+      );
       expect(error).to.equal(undefined);
     });
   });
 
-  describe('remote (the redirect files are the host\'s)', () => {
+  describe("remote (the redirect files are the host's)", () => {
     const sshd = useSshd();
     cases(() => sshd().host);
 
@@ -127,4 +129,3 @@ describe('file redirects (src/internal/local/stdio.ts)', function () {
     });
   });
 });
-

@@ -20,7 +20,7 @@ describe('ProcessRun edge cases', () => {
   it('a stdin source that fails at once leaves no signals subscription running', async () => {
     let active = 0;
     const signals = interval(20).pipe(
-      map(() => 'SIGUSR2' as NodeJS.Signals),
+      map((): NodeJS.Signals => 'SIGUSR2'),
       finalize(() => active--),
     );
     const counted = new Observable<NodeJS.Signals>((subscriber) => {
@@ -75,7 +75,7 @@ describe('ProcessRun edge cases', () => {
     expect(completed).to.equal(true);
   });
 
-  it("a stdin source whose teardown throws: the process is still killed, the error is reported, the host lives", async () => {
+  it('a stdin source whose teardown throws: the process is still killed, the error is reported, the host lives', async () => {
     const reported: unknown[] = [];
     const previous = config.onUnhandledError;
     config.onUnhandledError = (error) => reported.push(error);

@@ -62,10 +62,10 @@ describe('termination (ProcessTree)', () => {
     let pid = 0;
     const { kills } = await recordKills(async () => {
       const recording = process.kill;
-      process.kill = ((target: number, signal?: string | number) => {
+      process.kill = (target: number, signal?: string | number) => {
         if (signal !== 0 && pid !== 0) sent.push({ signal, at: performance.now(), alive: isAlive(pid) });
         return recording.call(process, target, signal);
-      }) as typeof process.kill;
+      };
       try {
         const started = await startAndRead(spawn$(fixture('ignore-term.sh'), { killTimeout: 200 }));
         pid = started.pid;
@@ -81,7 +81,10 @@ describe('termination (ProcessTree)', () => {
       [true, 'SIGTERM'],
       [true, 'SIGKILL'],
     ]);
-    expect(sent.map(({ signal, alive }) => [signal, alive]), 'still alive after SIGTERM').to.deep.equal([
+    expect(
+      sent.map(({ signal, alive }) => [signal, alive]),
+      'still alive after SIGTERM',
+    ).to.deep.equal([
       ['SIGTERM', true],
       ['SIGKILL', true],
     ]);
@@ -152,7 +155,12 @@ describe('termination (ProcessTree)', () => {
   });
 
   it('take(1) on the spawn event kills the process at once', async () => {
-    const spawned = await firstValueFrom(spawn$('sleep', ['30']).pipe(filter((e) => e.type === 'spawn'), take(1)));
+    const spawned = await firstValueFrom(
+      spawn$('sleep', ['30']).pipe(
+        filter((e) => e.type === 'spawn'),
+        take(1),
+      ),
+    );
     const pid = (spawned as { pid: number }).pid;
     expect(await eventually(() => !isAlive(pid))).to.equal(true);
   });
@@ -164,10 +172,10 @@ describe('termination (ProcessTree)', () => {
     const original = process.kill;
     beforeEach(() => {
       denied = 0;
-      process.kill = ((pid: number, signal?: string | number) => {
+      process.kill = (pid: number, signal?: string | number) => {
         if (denied !== 0 && pid === -denied) throw Object.assign(new Error(`kill EPERM`), { code: 'EPERM', errno: -1, syscall: 'kill' });
         return original.call(process, pid, signal);
-      }) as typeof process.kill;
+      };
     });
     afterEach(() => {
       process.kill = original;
@@ -188,7 +196,7 @@ describe('termination (ProcessTree)', () => {
       sub.unsubscribe();
       await delay(100);
       expect(isAlive(grandchild), 'the signal could not reach it').to.equal(true);
-      expect(liveProcessCount(), 'still rxproc\'s').to.equal(1);
+      expect(liveProcessCount(), "still rxproc's").to.equal(1);
       expect(await eventually(() => liveProcessCount() === 0, 4000)).to.equal(true);
       expect(isAlive(grandchild)).to.equal(false);
     });

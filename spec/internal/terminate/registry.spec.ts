@@ -16,7 +16,7 @@ async function startHost(mode: string, killTimeout = 5000): Promise<{ host: Chil
   const host = spawn(process.execPath, [hostScript, mode, String(killTimeout)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const pids = await new Promise<number[]>((resolvePids, reject) => {
     host.once('error', reject);
-    host.stdout!.once('data', (data: Buffer) => resolvePids(JSON.parse(data.toString()) as number[]));
+    host.stdout.once('data', (data: Buffer) => resolvePids(JSON.parse(data.toString()) as number[]));
   });
   return { host, pids };
 }
@@ -93,8 +93,7 @@ describe('host exit: the reaper', function () {
     await new Promise((done) => group.once('spawn', done));
     return group;
   };
-  const reaper = (...args: number[]): ChildProcess =>
-    spawn('/bin/sh', ['-c', REAPER_SCRIPT, 'rxproc-reaper', ...args.map(String)], { stdio: 'ignore' });
+  const reaper = (...args: number[]): ChildProcess => spawn('/bin/sh', ['-c', REAPER_SCRIPT, 'rxproc-reaper', ...args.map(String)], { stdio: 'ignore' });
 
   it('stops waiting as soon as the group is empty: gone while the killTimeout (60 s) has not passed', async () => {
     const group = await startGroup("trap '' TERM; sleep 0.3");
@@ -128,4 +127,3 @@ describe('host exit: the reaper', function () {
     process.kill(-victim.pid!, 'SIGKILL');
   });
 });
-

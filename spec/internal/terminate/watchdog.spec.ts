@@ -18,7 +18,7 @@ describe('watchdog (the shell that outlives a SIGKILLed host)', function () {
     await new Promise((done) => group.once('spawn', done));
     const watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'rxproc-watchdog'], { stdio: ['pipe', 'ignore', 'ignore'] });
     const gone = new Promise<number>((done) => watchdog.once('exit', () => done(performance.now())));
-    watchdog.stdin!.end(`+ ${group.pid!} 60000\n`);
+    watchdog.stdin.end(`+ ${group.pid!} 60000\n`);
     const startedAt = performance.now();
     const goneAt = await Promise.race([gone, new Promise<number>((done) => setTimeout(() => done(Infinity), 15000))]);
     expect(goneAt - startedAt, 'the watchdog is gone well before the killTimeout').to.be.below(15000);
@@ -28,7 +28,7 @@ describe('watchdog (the shell that outlives a SIGKILLed host)', function () {
     const group = spawn('sh', ['-c', "trap '' TERM; sleep 30 & wait"], { detached: true, stdio: 'ignore' });
     await new Promise((done) => group.once('spawn', done));
     const watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'rxproc-watchdog'], { stdio: ['pipe', 'ignore', 'ignore'] });
-    watchdog.stdin!.end(`+ ${group.pid!} 300\n`);
+    watchdog.stdin.end(`+ ${group.pid!} 300\n`);
     const startedAt = performance.now();
     await new Promise((done) => group.once('exit', done));
     expect(performance.now() - startedAt, 'alive until the grace is over').to.be.at.least(300);
@@ -46,7 +46,7 @@ describe('watchdog (the shell that outlives a SIGKILLed host)', function () {
     const victim = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
     await new Promise((done) => victim.once('spawn', done));
     const watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'rxproc-watchdog'], { stdio: ['pipe', 'ignore', 'ignore'] });
-    watchdog.stdin!.end(`+ ${victim.pid!}x 0\n+ 0${victim.pid!} 0\n+ ${victim.pid!} $(kill)\n`);
+    watchdog.stdin.end(`+ ${victim.pid!}x 0\n+ 0${victim.pid!} 0\n+ ${victim.pid!} $(kill)\n`);
     expect(await eventually(() => watchdog.exitCode !== null, 5000)).to.equal(true);
     expect(isAlive(victim.pid!)).to.equal(true);
     victim.kill('SIGKILL');

@@ -40,7 +40,9 @@ export class ConnectionError extends ProcessError {
 
   constructor(details: ConnectionErrorDetails) {
     const command = formatCommand(details.command, details.args);
-    const said = details.sshMessage.trim().split(/\r?\n/).slice(-5).join('\n') || `ssh ended with ${details.sshExitCode === null ? 'a signal' : `exit code ${details.sshExitCode}`} and no message`;
+    const said =
+      details.sshMessage.trim().split(/\r?\n/).slice(-5).join('\n') ||
+      `ssh ended with ${details.sshExitCode === null ? 'a signal' : `exit code ${details.sshExitCode}`} and no message`;
     super(
       details.phase === 'connect'
         ? `Could not connect to ${details.host} to run ${command}: ${said}`

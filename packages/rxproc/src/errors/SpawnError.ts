@@ -48,10 +48,7 @@ export class SpawnError extends ProcessError {
   constructor(details: SpawnErrorDetails) {
     const why = details.reason ?? HINTS[details.code] ?? describeCause(details.cause);
     const where = details.cwd === undefined ? '' : ` (cwd: ${details.cwd})`;
-    super(
-      `Failed to start ${formatCommand(details.command, details.args)}${onHost(details.host)}${where}: ${why} [${details.code}]`,
-      details,
-    );
+    super(`Failed to start ${formatCommand(details.command, details.args)}${onHost(details.host)}${where}: ${why} [${details.code}]`, details);
     this.code = details.code;
     this.cwd = details.cwd;
   }

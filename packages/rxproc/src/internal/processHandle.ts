@@ -25,7 +25,8 @@ export interface StageIo {
  * most once, then one of `end` or `fail`; `settled` comes last, once, also after `release`.
  */
 export interface HandleSink {
-  next(event: SpawnEvent | StdoutEvent | StderrEvent): void;
+  /** A property, not a method: it is handed on as it is (a chunk goes straight to the subscriber). */
+  readonly next: (event: SpawnEvent | StdoutEvent | StderrEvent) => void;
   /** The process exited: nothing is left to signal or time out, though its output may still be on its way. */
   exited(): void;
   /** The exit was seen and the output read to its end (or the drain ran out): how it ended, or the error that is. */

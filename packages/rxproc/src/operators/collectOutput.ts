@@ -26,7 +26,6 @@ export interface CollectedOutput<T extends string | Buffer = string> {
 /** The default `maxBuffer`: 100 MiB per stream. */
 export const DEFAULT_MAX_BUFFER = 100 * 1024 * 1024;
 
-
 /**
  * Collects a process's output and emits it once, with its exit status, when the process completes.
  *

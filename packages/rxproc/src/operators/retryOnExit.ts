@@ -87,7 +87,9 @@ export function retryOnExit<T>(config: RetryOnExitConfig = {}): OperatorFunction
         attempt++;
         const delayMs = typeof delay === 'function' ? delay(attempt, error) : delay;
         if (!isDelay(delayMs)) {
-          return subscriber.error(new TypeError(`retryOnExit: the delay function gave ${String(delayMs)} for attempt ${attempt}; expected milliseconds from 0 to ${MAX_TIMER_MS}`));
+          return subscriber.error(
+            new TypeError(`retryOnExit: the delay function gave ${String(delayMs)} for attempt ${attempt}; expected milliseconds from 0 to ${MAX_TIMER_MS}`),
+          );
         }
         subscriber.next({ type: 'restart', attempt, delayMs, error: failed ? error : undefined });
         // RxJS's timer, so that virtual time (TestScheduler) drives the backoff too.
@@ -110,6 +112,5 @@ export function retryOnExit<T>(config: RetryOnExitConfig = {}): OperatorFunction
 }
 
 const TRANSIENT = new Set(['EAGAIN', 'EMFILE', 'ENFILE', 'ENOMEM']);
-const isProcessError = (error: unknown): boolean =>
-  error instanceof ProcessExitError || (error instanceof SpawnError && TRANSIENT.has(error.code));
+const isProcessError = (error: unknown): boolean => error instanceof ProcessExitError || (error instanceof SpawnError && TRANSIENT.has(error.code));
 const isDelay = (ms: unknown): ms is number => typeof ms === 'number' && ms >= 0 && ms <= MAX_TIMER_MS;

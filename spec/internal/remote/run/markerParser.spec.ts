@@ -9,7 +9,11 @@ const marker = (words: string): Buffer => Buffer.from(`\x1e${NONCE} ${words}\n`,
 function parse(chunks: readonly Buffer[]): { data: Buffer; markers: Marker[] } {
   const data: Buffer[] = [];
   const markers: Marker[] = [];
-  const parser = new MarkerParser(NONCE, (chunk) => data.push(Buffer.from(chunk)), (m) => markers.push(m));
+  const parser = new MarkerParser(
+    NONCE,
+    (chunk) => data.push(Buffer.from(chunk)),
+    (m) => markers.push(m),
+  );
   for (const chunk of chunks) parser.push(chunk);
   parser.end();
   return { data: Buffer.concat(data), markers };
@@ -32,12 +36,19 @@ describe('internal/remote/markerParser', () => {
   it('strips markers and passes text that does not end in a newline through', () => {
     const { data, markers } = parse([Buffer.from('abc'), marker('spawn 12 perl'), Buffer.from('err\n'), marker('exit 0')]);
     expect(data.toString()).to.equal('abcerr\n');
-    expect(markers).to.deep.equal([['spawn', '12', 'perl'], ['exit', '0']]);
+    expect(markers).to.deep.equal([
+      ['spawn', '12', 'perl'],
+      ['exit', '0'],
+    ]);
   });
 
   it('passes ordinary text on at once: only a possible marker start is held back', () => {
     const seen: string[] = [];
-    const parser = new MarkerParser(NONCE, (chunk) => seen.push(chunk.toString('latin1')), () => undefined);
+    const parser = new MarkerParser(
+      NONCE,
+      (chunk) => seen.push(chunk.toString('latin1')),
+      () => undefined,
+    );
     parser.push(Buffer.from('line\n'));
     expect(seen).to.deep.equal(['line\n']);
     parser.push(Buffer.from(`x\x1e${NONCE.slice(0, 5)}`, 'latin1'));
@@ -48,14 +59,22 @@ describe('internal/remote/markerParser', () => {
 
   it('passes data after a hold marker on only after the next marker, and at the end if none comes', () => {
     const seen: string[] = [];
-    const parser = new MarkerParser(NONCE, (chunk) => seen.push(chunk.toString('latin1')), (m) => seen.push(`<${m.join(' ')}>`));
+    const parser = new MarkerParser(
+      NONCE,
+      (chunk) => seen.push(chunk.toString('latin1')),
+      (m) => seen.push(`<${m.join(' ')}>`),
+    );
     parser.push(Buffer.concat([Buffer.from('noise'), marker('hold'), Buffer.from('early ')]));
     parser.push(Buffer.from('err'));
     expect(seen).to.deep.equal(['noise']);
     parser.push(Buffer.concat([marker('spawn 12 perl'), Buffer.from('late')]));
     expect(seen).to.deep.equal(['noise', '<spawn 12 perl>', 'early err', 'late']);
     const unended: string[] = [];
-    const cut = new MarkerParser(NONCE, (chunk) => unended.push(chunk.toString('latin1')), () => undefined);
+    const cut = new MarkerParser(
+      NONCE,
+      (chunk) => unended.push(chunk.toString('latin1')),
+      () => undefined,
+    );
     cut.push(Buffer.concat([marker('hold'), Buffer.from('x'), Buffer.from(`\x1e${NONCE}`, 'latin1')]));
     cut.end();
     expect(unended.join('')).to.equal(`x\x1e${NONCE}`);
@@ -63,7 +82,11 @@ describe('internal/remote/markerParser', () => {
 
   it('holds at most MAX_HOLDING bytes after a hold marker: past that they are passed on at once, in order', () => {
     const seen: Buffer[] = [];
-    const parser = new MarkerParser(NONCE, (chunk) => seen.push(chunk), () => undefined);
+    const parser = new MarkerParser(
+      NONCE,
+      (chunk) => seen.push(chunk),
+      () => undefined,
+    );
     parser.push(marker('hold'));
     const chunk = Buffer.alloc(64 * 1024, 'e');
     for (let sent = 0; sent <= MAX_HOLDING; sent += chunk.length) parser.push(chunk);
@@ -96,12 +119,17 @@ describe('internal/remote/markerParser', () => {
         }
         if (held) expected.push(held);
         const seen: (string | Marker)[] = [];
-        const parser = new MarkerParser(NONCE, (chunk) => seen.push(chunk.toString('latin1')), (m) => seen.push(m));
+        const parser = new MarkerParser(
+          NONCE,
+          (chunk) => seen.push(chunk.toString('latin1')),
+          (m) => seen.push(m),
+        );
         for (const chunk of split(Buffer.concat(pieces.map((p) => p.data)), cuts)) parser.push(chunk);
         parser.end();
         const merge = (list: (string | Marker)[]) =>
           list.reduce<(string | Marker)[]>((out, item) => {
-            if (typeof item === 'string' && typeof out.at(-1) === 'string') out[out.length - 1] += item;
+            const last = out.at(-1);
+            if (typeof item === 'string' && typeof last === 'string') out[out.length - 1] = last + item;
             else out.push(item);
             return out;
           }, []);
@@ -114,7 +142,7 @@ describe('internal/remote/markerParser', () => {
   it('property: any cut of a stream of data, markers and look-alikes gives the data and the markers back', () => {
     const piece = fc.oneof(
       fc.uint8Array({ maxLength: 40 }).map((bytes) => ({ data: Buffer.from(bytes), marker: undefined as Marker | undefined })),
-      fc.constantFrom('spawn 1 perl', 'exit 3', 'signal SIGTERM', 'error exec ENOENT').map((words) => ({ data: marker(words), marker: words.split(' ') as Marker })),
+      fc.constantFrom('spawn 1 perl', 'exit 3', 'signal SIGTERM', 'error exec ENOENT').map((words) => ({ data: marker(words), marker: words.split(' ') })),
       // Another run's nonce, and a cut-off tag: both are data.
       fc.constant({ data: Buffer.from(`\x1erx${'cd'.repeat(16)} exit 0\n`, 'latin1'), marker: undefined }),
       fc.constant({ data: Buffer.from(`\x1e${NONCE}`, 'latin1'), marker: undefined }),
@@ -137,11 +165,21 @@ describe('internal/remote/markerParser', () => {
     const words = (lineLength: number) => `error exec E${'X'.repeat(lineLength - TAG.length - 'error exec E'.length - 1)}`;
     expect(marker(words(MAX_MARKER_LINE)).length).to.equal(MAX_MARKER_LINE);
     for (const bytes of [1, 7, MAX_MARKER_LINE, 1 << 16]) {
-      const longest = parse(split(marker(words(MAX_MARKER_LINE)), Array.from({ length: 400 }, (_, i) => i * bytes)));
+      const longest = parse(
+        split(
+          marker(words(MAX_MARKER_LINE)),
+          Array.from({ length: 400 }, (_, i) => i * bytes),
+        ),
+      );
       expect(longest.data.length).to.equal(0);
       expect(longest.markers).to.deep.equal([words(MAX_MARKER_LINE).split(' ')]);
       const tooLong = marker(words(MAX_MARKER_LINE + 1));
-      const over = parse(split(Buffer.concat([tooLong, marker('exit 0')]), Array.from({ length: 400 }, (_, i) => i * bytes)));
+      const over = parse(
+        split(
+          Buffer.concat([tooLong, marker('exit 0')]),
+          Array.from({ length: 400 }, (_, i) => i * bytes),
+        ),
+      );
       expect(over.data.equals(tooLong)).to.equal(true);
       expect(over.markers).to.deep.equal([['exit', '0']]);
     }
@@ -223,7 +261,11 @@ describe('internal/remote/markerParser', () => {
         const stream = Buffer.concat(pieces.map((p) => p.data));
         const data: Buffer[] = [];
         const markers: Marker[] = [];
-        const parser = new MarkerParser(NONCE, (chunk) => data.push(Buffer.from(chunk)), (m) => markers.push(m));
+        const parser = new MarkerParser(
+          NONCE,
+          (chunk) => data.push(Buffer.from(chunk)),
+          (m) => markers.push(m),
+        );
         for (const chunk of split(stream, cuts(stream.length))) {
           parser.push(chunk);
           expect(parser.held).to.be.below(MAX_MARKER_LINE);

@@ -7,7 +7,15 @@ import { posixQuote } from '../../../../packages/rxproc/src/errors/formatCommand
 import { MAX_REMOTE_COMMAND, newNonce, printfEscape, remoteCommand } from '../../../../packages/rxproc/src/internal/remote/wrapper/remoteCommand.js';
 import { resolveHost } from '../../../../packages/rxproc/src/internal/options/resolveHost.js';
 
-const plan = (argv: string[], extra = {}) => ({ argv, cwd: undefined, env: undefined, killSignal: 'SIGTERM' as const, killTimeout: 1000, drainTimeout: 1000, ...extra });
+const plan = (argv: string[], extra = {}) => ({
+  argv,
+  cwd: undefined,
+  env: undefined,
+  killSignal: 'SIGTERM' as const,
+  killTimeout: 1000,
+  drainTimeout: 1000,
+  ...extra,
+});
 
 describe('internal/remote/remoteCommand', () => {
   it('the committed wrappers (wrappers.ts) are what scripts/embed-wrappers.mjs makes of their sources', () => {
@@ -22,7 +30,8 @@ describe('internal/remote/remoteCommand', () => {
       const remote = 'src/internal/remote/wrapper';
       mkdirSync(join(root, 'scripts'));
       mkdirSync(join(root, remote), { recursive: true });
-      for (const file of ['scripts/embed-wrappers.mjs', `${remote}/wrapper.pl`, `${remote}/wrapper.sh`, `${remote}/wrappers.ts`]) copyFileSync(join(from, file), join(root, file));
+      for (const file of ['scripts/embed-wrappers.mjs', `${remote}/wrapper.pl`, `${remote}/wrapper.sh`, `${remote}/wrappers.ts`])
+        copyFileSync(join(from, file), join(root, file));
       const embed = (...flags: string[]) => spawnSync(process.execPath, [join(root, 'scripts/embed-wrappers.mjs'), ...flags], { encoding: 'utf8' });
       expect(embed('--check').status).to.equal(0);
       appendFileSync(join(root, remote, 'wrapper.sh'), 'exit 0\n');
@@ -51,7 +60,11 @@ describe('internal/remote/remoteCommand', () => {
     it(`runs here under sh -c with every argument intact, and reports spawn and exit (${wrapper})`, () => {
       const args = ['', "it's", '$HOME', '`id`', 'a\nb', '\\x41%s', '-n', 'ü🚀', '\x1e'];
       const nonce = newNonce();
-      const { command, preamble } = remoteCommand(plan(['sh', '-c', `printf '%s\\0' "$@"; exit 5`, 'sh', ...args]), resolveHost('t', { host: { host: 'h', wrapper } })!, nonce)!;
+      const { command, preamble } = remoteCommand(
+        plan(['sh', '-c', `printf '%s\\0' "$@"; exit 5`, 'sh', ...args]),
+        resolveHost('t', { host: { host: 'h', wrapper } })!,
+        nonce,
+      )!;
       const run = spawnSync('/bin/sh', ['-c', command], { encoding: 'latin1', input: preamble });
       expect(run.status).to.equal(5);
       expect(Buffer.from(run.stdout, 'latin1').toString('utf8').split('\0').slice(0, -1)).to.deep.equal(args);
@@ -74,10 +87,21 @@ describe('internal/remote/remoteCommand', () => {
           const nonce = newNonce();
           const { command, preamble } = remoteCommand(plan(argv, { cwd: dir, env }), resolveHost('t', { host: { host: 'h', wrapper } })!, nonce)!;
           const result = spawnSync('/bin/sh', ['-c', command], { encoding: 'latin1', input: preamble });
-          return { status: result.status, stdout: result.stdout, markers: result.stderr.split('\n').filter((line) => line.startsWith(`\x1e${nonce} `)).map((line) => line.slice(nonce.length + 2)) };
+          return {
+            status: result.status,
+            stdout: result.stdout,
+            markers: result.stderr
+              .split('\n')
+              .filter((line) => line.startsWith(`\x1e${nonce} `))
+              .map((line) => line.slice(nonce.length + 2)),
+          };
         };
         const path = `${dir}/bin1:${dir}/bin2:${process.env.PATH}`;
-        const failed = (errno: string, status: number) => ({ status, stdout: '', markers: wrapper === 'perl' ? ['hold', `error exec ${errno}`] : [`error exec ${errno}`] });
+        const failed = (errno: string, status: number) => ({
+          status,
+          stdout: '',
+          markers: wrapper === 'perl' ? ['hold', `error exec ${errno}`] : [`error exec ${errno}`],
+        });
         expect(run(['./plain'])).to.deep.equal(failed('EACCES', 126));
         expect(run([join(dir, 'plain')])).to.deep.equal(failed('EACCES', 126));
         expect(run(['/tmp'])).to.deep.equal(failed('EACCES', 126));
@@ -88,7 +112,10 @@ describe('internal/remote/remoteCommand', () => {
         // A runnable file later on PATH wins over a directory or a file without x before it.
         const both = run(['both'], { PATH: path });
         expect(both.stdout).to.equal('yes\n');
-        expect(both.markers.filter((marker) => marker !== 'hold').map((marker) => marker.replace(/^spawn \d+/, 'spawn N'))).to.deep.equal([`spawn N ${wrapper}`, 'exit 0']);
+        expect(both.markers.filter((marker) => marker !== 'hold').map((marker) => marker.replace(/^spawn \d+/, 'spawn N'))).to.deep.equal([
+          `spawn N ${wrapper}`,
+          'exit 0',
+        ]);
         expect(run(['./runnable']).stdout).to.equal('ran ./runnable\n');
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -2,8 +2,7 @@
 export type ChunkOrEvent = string | Uint8Array | { readonly type: string; readonly data?: Uint8Array };
 
 /** A Uint8Array as a Buffer over the same memory (no copy). */
-export const asBuffer = (bytes: Uint8Array): Buffer =>
-  bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
 /**
  * The bytes `value` contributes to `stream`: a plain chunk always counts, a process event only when its

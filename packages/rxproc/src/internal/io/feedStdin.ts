@@ -12,11 +12,7 @@ export type StdinFailure = (error: unknown) => void;
  * the source is then unsubscribed. Processes at the source of an Observable are held back while the pipe
  * is full (see {@link FlowGate}). Returns the cleanup, which stops the source.
  */
-export function feedStdin(
-  stdin: Writable,
-  source: Observable<string | Uint8Array> | string | Uint8Array,
-  fail: StdinFailure,
-): () => void {
+export function feedStdin(stdin: Writable, source: Observable<string | Uint8Array> | string | Uint8Array, fail: StdinFailure): () => void {
   if (!isObservable(source)) {
     stdin.end(source);
     return () => undefined;
@@ -63,5 +59,6 @@ export function feedStdin(
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return `an object (${Object.prototype.toString.call(value)})`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a primitive by now (objects returned above)
   return `a ${typeof value} (${String(value)})`;
 }

@@ -38,9 +38,7 @@ function explain(code: string, { command, cwd }: FailedSpawn): string | undefine
       return `command not found: "${command}" is not in the PATH (or a program it needs, such as its #! interpreter, is missing)`;
     }
     const path = resolve(cwd ?? '.', command);
-    return kindOf(path) === 'missing'
-      ? `no such file: ${path}`
-      : `${path} exists, but its #! interpreter (or a library it needs) is missing`;
+    return kindOf(path) === 'missing' ? `no such file: ${path}` : `${path} exists, but its #! interpreter (or a library it needs) is missing`;
   }
   if (code === 'EACCES' && hasSlash) {
     const path = resolve(cwd ?? '.', command);

@@ -15,8 +15,7 @@ const noop = (): void => undefined;
 export function spawnChild(spec: StageSpec, io: StageIo, startedAt: number): ChildProcess | Error {
   const { command, args, options } = spec;
   const env = buildEnv(options);
-  const failure = (error: unknown): Error =>
-    diagnoseSpawnFailure(error, { command, args, cwd: options.cwd, startedAt });
+  const failure = (error: unknown): Error => diagnoseSpawnFailure(error, { command, args, cwd: options.cwd, startedAt });
   const nul = findNulByte(command, args, options.env ?? {}, options.cwd);
   if (nul !== undefined) return failure(Object.assign(new Error(nul), { code: 'ERR_INVALID_ARG_VALUE' }));
   let plan: StdioPlan | undefined;
@@ -38,7 +37,7 @@ export function spawnChild(spec: StageSpec, io: StageIo, startedAt: number): Chi
 
 /** The child's stdio streams; Node leaves `stdio` unset when the spawn failed early (EMFILE, ENFILE). */
 export function streamsOf(child: ChildProcess): ReadonlyArray<ChildProcess['stdio'][number]> {
-  return (child.stdio as ChildProcess['stdio'] | undefined) ?? [];
+  return child.stdio ?? [];
 }
 
 function buildEnv({ env, extendEnv }: ResolvedOptions): NodeJS.ProcessEnv {

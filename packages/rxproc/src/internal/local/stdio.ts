@@ -28,12 +28,7 @@ export class RedirectError extends Error {
 }
 
 /** Opens what the options redirect to; throws {@link RedirectError} when a file cannot be opened. */
-export function planStdio(
-  stdin: StdinOption | Readable | undefined,
-  stdout: OutputOption,
-  stderr: OutputOption,
-  cwd: string | undefined,
-): StdioPlan {
+export function planStdio(stdin: StdinOption | Readable | undefined, stdout: OutputOption, stderr: OutputOption, cwd: string | undefined): StdioPlan {
   const fds: number[] = [];
   const close = (): void => {
     for (const fd of fds.splice(0)) closeSync(fd);
@@ -54,11 +49,7 @@ export function planStdio(
   // stdout and stderr to the same file share one open file (as `>file 2>&1`), not two that overwrite.
   const err = typeof stderr === 'string' ? stderr : shared !== undefined ? (out as number) : open('stderr', stderr);
   // No stdin option means /dev/null: an immediate EOF, never the host's terminal.
-  const input =
-    stdin instanceof Readable ? stdin
-    : stdin === 'inherit' ? 'inherit'
-    : stdin === undefined || stdin === 'ignore' ? 'ignore'
-    : 'pipe';
+  const input = stdin instanceof Readable ? stdin : stdin === 'inherit' ? 'inherit' : stdin === undefined || stdin === 'ignore' ? 'ignore' : 'pipe';
   return { stdio: [input, out, err], close };
 }
 

@@ -13,8 +13,23 @@ export type ResolvedOptions = Required<
   };
 
 const KNOWN = new Set<string>([
-  'cwd', 'env', 'extendEnv', 'stdin', 'stdout', 'stderr', 'killSignal', 'killTimeout', 'drainTimeout',
-  'signals', 'timeout', 'successExitCodes', 'uid', 'gid', 'watchdog', 'host', 'onSettled',
+  'cwd',
+  'env',
+  'extendEnv',
+  'stdin',
+  'stdout',
+  'stderr',
+  'killSignal',
+  'killTimeout',
+  'drainTimeout',
+  'signals',
+  'timeout',
+  'successExitCodes',
+  'uid',
+  'gid',
+  'watchdog',
+  'host',
+  'onSettled',
 ]);
 
 /** Signals whose default action neither ends a process nor can be relied on to (ignore, stop, continue). */
@@ -79,7 +94,9 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
   const host = resolveHost(where, o);
   if (o.uid !== undefined && o.gid === undefined) {
     // setuid alone keeps the host's group: root's gid 0, with all it may read and write.
-    throw new TypeError(`${where}: option "uid" needs "gid" too: uid alone keeps the host's group (gid ${process.getgid?.() ?? '?'}); pass the user's primary group as gid, e.g. { uid: ${o.uid as number}, gid: <its group> }`);
+    throw new TypeError(
+      `${where}: option "uid" needs "gid" too: uid alone keeps the host's group (gid ${process.getgid?.() ?? '?'}); pass the user's primary group as gid, e.g. { uid: ${o.uid as number}, gid: <its group> }`,
+    );
   }
   // Copies: a caller changing its objects later must not change (or bypass the checks of) this spawn$.
   return {

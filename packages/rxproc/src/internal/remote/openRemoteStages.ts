@@ -18,11 +18,17 @@ export function openRemoteStages(
   start: (handles: readonly ProcessHandle[]) => void,
   abandoned: () => void,
 ): void {
-  acquireSessions(subscriber, stages, startedAt, (sessions) => {
-    const handles = stages.map((stage, i) => {
-      const session = sessions[i];
-      return session === undefined ? new LocalHandle(stage, startedAt) : new RemoteHandle(stage, session, startedAt);
-    });
-    start(handles);
-  }, abandoned);
+  acquireSessions(
+    subscriber,
+    stages,
+    startedAt,
+    (sessions) => {
+      const handles = stages.map((stage, i) => {
+        const session = sessions[i];
+        return session === undefined ? new LocalHandle(stage, startedAt) : new RemoteHandle(stage, session, startedAt);
+      });
+      start(handles);
+    },
+    abandoned,
+  );
 }

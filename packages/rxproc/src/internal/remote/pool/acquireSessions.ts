@@ -59,7 +59,9 @@ export function acquireSessions(
         if (settled) return;
         const { command, args } = first;
         const durationMs = performance.now() - startedAt;
-        subscriber.error(new ConnectionError({ command, args, pid: undefined, durationMs, host: first.options.host!.label, phase: 'connect', sshMessage, sshExitCode: null }));
+        subscriber.error(
+          new ConnectionError({ command, args, pid: undefined, durationMs, host: first.options.host!.label, phase: 'connect', sshMessage, sshExitCode: null }),
+        );
       },
     });
   };

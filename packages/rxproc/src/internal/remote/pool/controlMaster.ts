@@ -128,7 +128,7 @@ export class ControlMaster {
     this.tree?.terminate();
     if (this.tree === undefined) this.settle('process');
     const said = this.stderr.toString().trim();
-    if (!this.wasReady) this.failure = this.spawnFailure ?? (said !== '' ? said : this.failure ?? 'ssh ended before the connection was ready');
+    if (!this.wasReady) this.failure = this.spawnFailure ?? (said !== '' ? said : (this.failure ?? 'ssh ended before the connection was ready'));
     this.onClosed(this, this.failure);
     this.settle('pool');
   }

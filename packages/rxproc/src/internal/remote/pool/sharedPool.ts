@@ -127,7 +127,8 @@ export class SharedPool implements Pool {
   /** A session on `master` ended, or a promise of one was withdrawn. */
   private done(master: PoolMaster): void {
     master.sessions--;
-    if (master.sessions === 0 && master.state === 'starting') void master.close(); // nobody waits for it any more
+    if (master.sessions === 0 && master.state === 'starting')
+      void master.close(); // nobody waits for it any more
     else if (master.sessions === 0 && master.state === 'ready') this.idle.set(master, setTimeout(() => void master.close(), this.host.keepAlive).unref());
     this.pump();
   }

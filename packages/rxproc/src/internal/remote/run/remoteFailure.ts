@@ -41,5 +41,14 @@ export function transportError(facts: RemoteFacts, sshSaid: string, sshExitCode:
 export function sshNotStarted(facts: RemoteFacts, sshPath: string, error: unknown): ConnectionError {
   const { command, args } = facts.spec;
   const sshMessage = `could not run ${sshPath}: ${error instanceof Error ? error.message : String(error)}`;
-  return new ConnectionError({ command, args, pid: undefined, durationMs: facts.durationMs, host: facts.host, phase: 'connect', sshMessage, sshExitCode: null });
+  return new ConnectionError({
+    command,
+    args,
+    pid: undefined,
+    durationMs: facts.durationMs,
+    host: facts.host,
+    phase: 'connect',
+    sshMessage,
+    sshExitCode: null,
+  });
 }

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import { SpawnError } from '../../../errors/SpawnError.js';
-import type { StderrEvent, StdoutEvent } from '../../../events.js';
 import { currentFlowGate } from '../../io/flowGate.js';
 import { IdleDrain } from '../../io/idleDrain.js';
 import { LocalHandle } from '../../local/localHandle.js';
@@ -42,11 +41,17 @@ export class RemoteHandle implements ProcessHandle {
     private readonly startedAt: number,
   ) {
     this.host = spec.options.host!;
-    this.report = new RemoteReport(spec, this.host.label, (event) => this.sink?.next(event), {
-      exited: this.onReportedExit,
-      overflow: this.finish,
-      holdStdout: (held) => this.ssh?.holdStdout(held),
-    }, this.nonce);
+    this.report = new RemoteReport(
+      spec,
+      this.host.label,
+      (event) => this.sink?.next(event),
+      {
+        exited: this.onReportedExit,
+        overflow: this.finish,
+        holdStdout: (held) => this.ssh?.holdStdout(held),
+      },
+      this.nonce,
+    );
     this.drain = new IdleDrain(spec.options.drainTimeout, () => this.gate?.isPaused === true, this.finish);
   }
 
@@ -102,7 +107,7 @@ export class RemoteHandle implements ProcessHandle {
     next: (event) => {
       if (event.type === 'spawn') return; // ssh's own pid: the remote pid comes with the wrapper's report
       this.drain.activity();
-      this.report.output(event as StdoutEvent | StderrEvent);
+      this.report.output(event);
     },
     exited: () => this.sink?.exited(),
     end: (ssh) => this.finish(ssh as RunEnd),

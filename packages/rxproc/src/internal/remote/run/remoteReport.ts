@@ -77,7 +77,16 @@ export class RemoteReport {
     this.closeFile();
     const { command, args, options } = this.spec;
     if (this.overflow !== undefined) {
-      return new ConnectionError({ command, args, pid: undefined, durationMs, host: this.host, phase: 'connect', sshMessage: this.overflow, sshExitCode: null });
+      return new ConnectionError({
+        command,
+        args,
+        pid: undefined,
+        durationMs,
+        host: this.host,
+        phase: 'connect',
+        sshMessage: this.overflow,
+        sshExitCode: null,
+      });
     }
     const facts = { spec: this.spec, host: this.host, remotePid: this.remotePid, durationMs };
     if (this.errorMarker !== undefined) return wrapperError(this.errorMarker, facts);

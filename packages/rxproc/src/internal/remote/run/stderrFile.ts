@@ -40,7 +40,7 @@ export class StderrFile {
   write(data: Buffer): void {
     if (this.fd === undefined) return;
     try {
-      for (let done = 0; done < data.length; ) done += writeSync(this.fd, data, done);
+      for (let done = 0; done < data.length;) done += writeSync(this.fd, data, done);
     } catch {
       // A full disk or a revoked file: stop writing, as a process whose stderr write fails would.
       this.close();

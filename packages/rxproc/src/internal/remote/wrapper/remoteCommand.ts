@@ -4,7 +4,6 @@ import { MAX_TIMER_MS } from '../../options/checks.js';
 import type { ResolvedHost } from '../../options/resolveHost.js';
 import { WRAPPER_PERL, WRAPPER_SH } from './wrappers.js';
 
-
 /**
  * The most bytes argv, env and cwd may add up to (Linux's limit for one argument, MAX_ARG_STRLEN, which the
  * whole command had when it travelled in ssh's command line). Checked before anything is escaped.
