@@ -1,4 +1,4 @@
-import { closeAllPools } from './internal/remote/pool/pools.js';
+import { remoteSideIfLoaded } from './internal/remoteSide.js';
 
 /**
  * Closes every shared ssh connection rxproc holds (see the `host` option's `multiplex`) now, rather than
@@ -19,5 +19,6 @@ import { closeAllPools } from './internal/remote/pool/pools.js';
  * @returns A promise that resolves once every connection's ssh process has exited. It never rejects.
  */
 export function closeConnections(): Promise<void> {
-  return closeAllPools();
+  // Never loaded: no connection was ever opened.
+  return remoteSideIfLoaded()?.then((remote) => remote.closeAllPools()) ?? Promise.resolve();
 }

@@ -6,6 +6,8 @@ import type { ProcessHandle } from '../processHandle.js';
 import { acquireSessions } from './pool/acquireSessions.js';
 import { RemoteHandle } from './run/remoteHandle.js';
 
+export { closeAllPools } from './pool/pools.js';
+
 /**
  * The remote side's one entry point: gets a session on a connection for each remote stage (see
  * {@link acquireSessions}), then gives `start` a handle per stage: a {@link RemoteHandle} for a remote

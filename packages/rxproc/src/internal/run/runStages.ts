@@ -4,15 +4,16 @@ import { safely } from '../io/reportError.js';
 import { LocalHandle } from '../local/localHandle.js';
 import type { StageSpec } from '../options/stageSpec.js';
 import type { ProcessHandle } from '../processHandle.js';
-import { openRemoteStages } from '../remote/openRemoteStages.js';
+import { currentFlowGate, withFlowGate } from '../io/flowGate.js';
+import { remoteSide } from '../remoteSide.js';
 import { runPipeline } from './pipelineRun.js';
 import { ProcessRun } from './processRun.js';
 
 /**
  * What a subscription to a process Observable does: one handle per stage, then a run (one process) or a
- * pipeline run. Local stages get their handles at once; when a stage has a `host`, the remote side (its
- * one entry point) first gets a session on a connection for each remote stage. A local run never reaches
- * the remote code.
+ * pipeline run. Local stages get their handles at once; when a stage has a `host`, the remote side (loaded
+ * then, see `remoteSide.ts`) first gets a session on a connection for each remote stage. A local run never
+ * loads the remote code.
  */
 export function runStages(subscriber: Subscriber<ProcessEvent>, stages: readonly StageSpec[]): void {
   const startedAt = performance.now();
@@ -25,5 +26,13 @@ export function runStages(subscriber: Subscriber<ProcessEvent>, stages: readonly
   const abandoned = (): void => {
     for (const { options } of stages) if (options.onSettled !== undefined) safely(options.onSettled);
   };
-  openRemoteStages(subscriber, stages, startedAt, start, abandoned);
+  // Backpressure is enrolled at subscription, though the remote side (and then the sessions) come later.
+  const gate = currentFlowGate();
+  remoteSide().then(
+    ({ openRemoteStages }) => {
+      if (subscriber.closed) return abandoned();
+      withFlowGate(gate, () => openRemoteStages(subscriber, stages, startedAt, start, abandoned));
+    },
+    (error: unknown) => subscriber.error(error),
+  );
 }
