@@ -26,7 +26,8 @@ export class RemoteHandle implements ProcessHandle {
   readonly host: ResolvedHost;
   private readonly nonce = newNonce();
   private readonly gate = currentFlowGate();
-  private readonly report: RemoteReport;
+  /** Made at the start, with the run's `next`: a remote chunk goes from it straight to the subscriber. */
+  private report: RemoteReport | undefined;
   private readonly drain: IdleDrain;
   private sink: HandleSink | undefined;
   private ssh: LocalHandle | undefined;
@@ -41,17 +42,6 @@ export class RemoteHandle implements ProcessHandle {
     private readonly startedAt: number,
   ) {
     this.host = spec.options.host!;
-    this.report = new RemoteReport(
-      spec,
-      this.host.label,
-      (event) => this.sink?.next(event),
-      {
-        exited: this.onReportedExit,
-        overflow: this.finish,
-        holdStdout: (held) => this.ssh?.holdStdout(held),
-      },
-      this.nonce,
-    );
     this.drain = new IdleDrain(spec.options.drainTimeout, () => this.gate?.isPaused === true, this.finish);
   }
 
@@ -64,7 +54,8 @@ export class RemoteHandle implements ProcessHandle {
       this.release();
       return false;
     }
-    this.report.file = ssh.file;
+    const actions = { exited: this.onReportedExit, overflow: this.finish, holdStdout: (held: boolean) => this.ssh?.holdStdout(held) };
+    this.report = new RemoteReport(this.spec, this.host.label, sink.next, actions, this.nonce, ssh.file);
     this.ssh = new LocalHandle(ssh.spec, this.startedAt, this.startFailure);
     // ssh's stdin is the wrapper's preamble followed by the stage's input (see sshSpec).
     return this.ssh.start(this.carrier, { handOverStdout: io.handOverStdout });
@@ -79,7 +70,7 @@ export class RemoteHandle implements ProcessHandle {
   }
 
   stderrTail(): string {
-    return this.report.stderrTail();
+    return this.report?.stderrTail() ?? '';
   }
 
   /** Never called: the `signals` option is refused with `host`. */
@@ -107,7 +98,7 @@ export class RemoteHandle implements ProcessHandle {
     next: (event) => {
       if (event.type === 'spawn') return; // ssh's own pid: the remote pid comes with the wrapper's report
       this.drain.activity();
-      this.report.output(event);
+      this.report!.output(event);
     },
     exited: () => this.sink?.exited(),
     end: (ssh) => this.finish(ssh as RunEnd),
@@ -127,7 +118,7 @@ export class RemoteHandle implements ProcessHandle {
     if (this.finished) return;
     this.finished = true;
     this.drain.stop();
-    const result = this.report.end(ssh?.exitCode ?? null, this.timedOut, performance.now() - this.startedAt);
+    const result = this.report!.end(ssh?.exitCode ?? null, this.timedOut, performance.now() - this.startedAt);
     if (!this.released) this.sink?.end(result);
   };
 
@@ -144,7 +135,7 @@ export class RemoteHandle implements ProcessHandle {
   private giveBack(): void {
     this.drain.stop();
     this.session.release();
-    this.report.closeFile();
+    this.report?.closeFile();
     this.sink?.settled();
   }
 }

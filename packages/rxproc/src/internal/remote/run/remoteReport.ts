@@ -27,8 +27,6 @@ export interface ReportActions {
  * drops). Stdout that arrives before the spawn marker is held back, so `spawn` is still the first event.
  */
 export class RemoteReport {
-  /** The local file the command's stderr goes to, when it is redirected. */
-  file: StderrFile | undefined;
   private readonly parser: MarkerParser;
   private readonly preamble = new TailBuffer(8192);
   private readonly tail = new TailBuffer(STDERR_TAIL_BYTES);
@@ -46,6 +44,8 @@ export class RemoteReport {
     private readonly emit: (event: SpawnEvent | StdoutEvent | StderrEvent) => void,
     private readonly actions: ReportActions,
     nonce: string,
+    /** The local file the command's stderr goes to, when it is redirected. */
+    private readonly file: StderrFile | undefined,
   ) {
     this.parser = new MarkerParser(nonce, this.onData, this.onMarker);
   }
