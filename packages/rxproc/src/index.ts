@@ -2,6 +2,7 @@
 
 // Processes
 export { spawn$ } from './spawn.js';
+export { cmd$, type CmdTag, type CmdValue } from './cmd.js';
 export { ProcessObservable, type StageSpec } from './processObservable.js';
 export { SPAWN_DEFAULTS } from './options.js';
 export type { SpawnOptions, StdinOption, OutputOption, FileRedirect } from './options.js';
