@@ -46,7 +46,8 @@ export class ProcessRun implements HandleSink {
     if (this.ended) return;
     this.started = true;
     if (!this.handle.start(this, this.io) || this.ended) return;
-    const options = this.stopByPipeline ? { ...this.spec.options, stop: undefined } : this.spec.options;
+    const { options: own } = this.spec;
+    const options = this.stopByPipeline && own.stop !== undefined ? { ...own, stop: undefined } : own;
     this.controls = new RunControls(options, { fail: this.fail, signal: this.sendSignal, timeout: this.onTimeout, stop: () => this.stop() });
     this.controls.start(() => this.ended);
   }
