@@ -74,6 +74,35 @@ export interface SpawnOptions {
   /** Signals to send to the child (the process itself, not its group) while it runs, e.g. `SIGHUP` to reload. */
   readonly signals?: Observable<NodeJS.Signals>;
   /**
+   * Stops the process and still sees its end. The first value of this Observable (subscribed once the
+   * process runs, unsubscribed at its exit) starts the kill sequence: `killSignal` to the whole process
+   * group, then `SIGKILL` after `killTimeout`. The Observable goes on emitting the remaining output and the
+   * `exit` event, then **completes**: a process ended by `stop` is not a failure, whatever its exit code or
+   * signal. The `exit` event says how it really ended: `signal: 'SIGTERM'` (or the `killSignal`) when it
+   * died of it, `signal: 'SIGKILL'` when it had to be killed after `killTimeout`, or the exit code it chose
+   * when it handled the signal (often 143 = 128 + SIGTERM). A value after the exit does nothing (that
+   * outcome stands), as does a `stop` that completes without a value; once stopped, `timeout` no longer
+   * applies. An error from `stop` fails the run (the process is killed, as on unsubscribe). In a pipeline,
+   * a `stop` on any stage stops every stage, upstream first, each with its own `killSignal` and
+   * `killTimeout`: each later stage first gets its `killTimeout` to finish on the end of its input, and the
+   * pipeline completes. Unsubscribing is unchanged (kill, emit nothing more). Cannot be used with `host`.
+   * See docs/termination.md.
+   *
+   * @example
+   * ```ts
+   * import { Subject } from 'rxjs';
+   * import { spawn$, lines } from 'rxproc';
+   *
+   * const stopButton = new Subject<void>();
+   * spawn$('tail', ['-f', '/var/log/syslog'], { stop: stopButton }).pipe(lines()).subscribe({
+   *   next: (line) => console.log(line), // every line tail printed, up to its end
+   *   complete: () => console.log('stopped'), // not an error
+   * });
+   * setTimeout(() => stopButton.next(), 2000); // the button press
+   * ```
+   */
+  readonly stop?: Observable<unknown>;
+  /**
    * Milliseconds the process may run; then it is killed as on unsubscribe and the Observable errors with a
    * `ProcessTimeoutError`. A process that exited before the deadline is never a timeout, however late a
    * busy event loop sees its exit. Default: no limit.
@@ -92,7 +121,7 @@ export interface SpawnOptions {
    * `ssh host`), or a {@link RemoteHost} with user, port, key, ssh options and connection limits. Nothing
    * needs to be installed there (a POSIX sh, and Perl 5 or `setsid`). Every event, error and guarantee
    * holds: unsubscribing stops the remote process tree. `cwd` and `env` then apply on the remote host;
-   * `uid`, `gid`, `signals` and `extendEnv: false` cannot be used. Default: local. See docs/remote.md.
+   * `uid`, `gid`, `signals`, `stop` and `extendEnv: false` cannot be used. Default: local. See docs/remote.md.
    */
   readonly host?: string | RemoteHost;
   /**

@@ -51,7 +51,13 @@ export function pipeTo(
       if (upstream.options.stdout !== 'pipe') {
         throw new TypeError(`pipeTo: the upstream process ${upstream.command} sends its stdout elsewhere (stdout option), so there is nothing to pipe`);
       }
-      return new ProcessObservable([...source.stages, stage]);
+      const stages = [...source.stages, stage];
+      if (stages.some((s) => s.options.stop !== undefined) && stages.some((s) => s.options.host !== undefined)) {
+        throw new TypeError(
+          `pipeTo: option "stop" cannot be used in a pipeline with a remote stage ("host"): a remote process cannot yet be stopped with its output still delivered`,
+        );
+      }
+      return new ProcessObservable(stages);
     }
     return new Observable<ProcessEvent>((subscriber) => {
       // The source is subscribed by the new process once it runs (as its stdin); its stderr is passed on.

@@ -35,6 +35,7 @@ const LOCAL_ONLY: Readonly<Record<string, string>> = {
   uid: 'log in as that user instead (host.user)',
   gid: 'log in as a user of that group instead (host.user)',
   signals: 'a remote process can be stopped (unsubscribe, timeout) but not sent other signals',
+  stop: 'a remote process cannot yet be stopped with its output still delivered; unsubscribe (or timeout) stops it',
 };
 
 // ssh would read these as options or split them: no leading '-', no whitespace or control bytes.

@@ -30,6 +30,7 @@ const KNOWN = new Set<string>([
   'watchdog',
   'host',
   'onSettled',
+  'stop',
 ]);
 
 /** Signals whose default action neither ends a process nor can be relied on to (ignore, stop, continue). */
@@ -83,6 +84,7 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
   }
   if (o.onSettled !== undefined && typeof o.onSettled !== 'function') reject(where, 'onSettled', 'a function', o.onSettled);
   if (o.signals !== undefined && !isObservable(o.signals)) reject(where, 'signals', 'an Observable of signal names', o.signals);
+  if (o.stop !== undefined && !isObservable(o.stop)) reject(where, 'stop', 'an Observable (its first value stops the process)', o.stop);
   const codes = o.successExitCodes;
   const isExitCode = (code: unknown): boolean => Number.isInteger(code) && (code as number) >= 0 && (code as number) <= 255;
   if (codes !== undefined && !(Array.isArray(codes) && codes.length > 0 && codes.every(isExitCode))) {

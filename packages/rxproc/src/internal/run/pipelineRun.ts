@@ -3,6 +3,7 @@ import type { ProcessEvent } from '../../events.js';
 import { safely } from '../io/reportError.js';
 import type { StageSpec } from '../options/stageSpec.js';
 import type { ProcessHandle } from '../processHandle.js';
+import { PipelineStop } from './pipelineStop.js';
 import { ProcessRun } from './processRun.js';
 
 /**
@@ -16,6 +17,7 @@ import { ProcessRun } from './processRun.js';
  * - when a stage exits, the stages upstream of it that are still running are stopped (as on unsubscribe)
  *   and their outcome ignored: `yes | head -n 1` succeeds;
  * - the pipeline completes when the last stage has, and every other stage has completed or was stopped.
+ * A `stop` on any stage stops every stage, upstream first, and the pipeline completes (see PipelineStop).
  */
 export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readonly StageSpec[], handles: readonly ProcessHandle[], startedAt: number): void {
   const last = stages.length - 1;
@@ -24,6 +26,7 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
   // settled[i]: the outcome of upstream stage i is in (completed) or does not count (stopped).
   const settled: boolean[] = new Array<boolean>(last).fill(false);
   let lastCompleted = false;
+  const stop = new PipelineStop(subscriber, stages, runs);
   subscriber.add(() => {
     for (const subscription of subscriptions) subscription.unsubscribe();
   });
@@ -45,6 +48,7 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
     next: (event) => {
       if (event.type === 'stderr') subscriber.next(event);
       else if (event.type === 'exit' && i > 0) stopUpstreamOf(i);
+      if (event.type === 'exit') stop.exited(i);
     },
     error: (error: unknown) => subscriber.error(error),
     complete: () => {
@@ -68,11 +72,12 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
   for (let i = 0; i <= last && !subscriber.closed; i++) {
     const io = { stdinFrom: runs[i - 1]?.stdout ?? undefined, handOverStdout: i < last };
     const stage$ = new Observable<ProcessEvent>((inner) => {
-      runs[i] = new ProcessRun(inner, stages[i]!, handles[i]!, startedAt, io);
+      runs[i] = new ProcessRun(inner, stages[i]!, handles[i]!, startedAt, io, true);
       runs[i]!.start();
     });
     subscriptions[i] = stage$.subscribe(i === last ? downstream : upstream(i));
   }
+  if (runs.length === stages.length) stop.start();
   // Stages never started (an earlier one failed at once) give back what their handles hold (a session on
   // a connection), and their runs are over.
   stages.forEach((stage, i) => {

@@ -18,6 +18,9 @@ export class ProcessRun implements HandleSink {
   private ended = false;
   private started = false;
   private timedOut = false;
+  /** Ended by the `stop` option (or its pipeline's): the outcome is a success, whatever the exit. */
+  private stopped = false;
+  private exitSeen = false;
   private settledSeen = false;
   private settledReported = false;
   private controls: RunControls | undefined;
@@ -31,6 +34,8 @@ export class ProcessRun implements HandleSink {
     /** When the subscription began (for a remote process, before the wait for a connection). */
     private readonly startedAt: number,
     private readonly io: StageIo = {},
+    /** In a pipeline, the pipeline subscribes the stages' `stop` and calls {@link stop} on each stage. */
+    private readonly stopByPipeline = false,
   ) {
     this.next = subscriber.next.bind(subscriber);
   }
@@ -41,7 +46,9 @@ export class ProcessRun implements HandleSink {
     if (this.ended) return;
     this.started = true;
     if (!this.handle.start(this, this.io) || this.ended) return;
-    this.controls = new RunControls(this.spec.options, { fail: this.fail, signal: this.sendSignal, timeout: this.onTimeout });
+    const { options: own } = this.spec;
+    const options = this.stopByPipeline && own.stop !== undefined ? { ...own, stop: undefined } : own;
+    this.controls = new RunControls(options, { fail: this.fail, signal: this.sendSignal, timeout: this.onTimeout, stop: () => this.stop() });
     this.controls.start(() => this.ended);
   }
 
@@ -56,7 +63,21 @@ export class ProcessRun implements HandleSink {
   }
 
   exited(): void {
+    this.exitSeen = true;
     this.controls?.exited();
+  }
+
+  /**
+   * The `stop` option: from now on the run ends as a success once the exit and the rest of the output are
+   * in. With `signal` (the default) the tree is also stopped (`killSignal`, SIGKILL after `killTimeout`);
+   * a pipeline marks every stage at once and signals them upstream first. Nothing once the exit was seen
+   * (or after a timeout): that outcome stands. `true` when the run was marked.
+   */
+  stop(signal = true): boolean {
+    if (this.ended || this.exitSeen || this.timedOut || !this.started) return false;
+    this.stopped = true;
+    if (signal) this.handle.terminate();
+    return true;
   }
 
   /** The exit was seen and the output read (or the drain wait ran out): report it, then succeed or fail. */
@@ -73,7 +94,7 @@ export class ProcessRun implements HandleSink {
     this.subscriber.next({ type: 'exit', pid, exitCode, signal, durationMs, ...(host === undefined ? {} : { host }) });
     if (this.ended) return;
     this.handle.terminate();
-    const failure = exitFailure(this.spec, { ...result, durationMs, stderr: this.handle.stderrTail() }, this.timedOut);
+    const failure = this.stopped ? undefined : exitFailure(this.spec, { ...result, durationMs, stderr: this.handle.stderrTail() }, this.timedOut);
     if (failure === undefined) this.subscriber.complete();
     else this.subscriber.error(failure);
   }
@@ -89,6 +110,7 @@ export class ProcessRun implements HandleSink {
 
   /** The `timeout` ran out before the exit (confirmed after a poll: an exit already waiting was seen first). */
   private readonly onTimeout = (): void => {
+    if (this.stopped) return;
     this.timedOut = true;
     this.handle.terminate('timeout');
   };
