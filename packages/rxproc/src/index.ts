@@ -15,7 +15,7 @@ export type { ResolvedHost } from './internal/options/resolveHost.js';
 export { closeConnections } from './closeConnections.js';
 
 // Events
-export type { ProcessEvent, ProcessEventType, SpawnEvent, StdoutEvent, StderrEvent, ExitEvent, RestartEvent } from './events.js';
+export type { ProcessEvent, ProcessEventType, SpawnEvent, StdoutEvent, StderrEvent, ExitEvent, RestartEvent, MessageEvent } from './events.js';
 export type { ChunkOrEvent } from './internal/io/chunks.js';
 
 // Operators

@@ -43,7 +43,7 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
 
   const upstream = (i: number): Partial<Observer<ProcessEvent>> => ({
     next: (event) => {
-      if (event.type === 'stderr') subscriber.next(event);
+      if (event.type === 'stderr' || event.type === 'message') subscriber.next(event);
       else if (event.type === 'exit' && i > 0) stopUpstreamOf(i);
     },
     error: (error: unknown) => subscriber.error(error),
