@@ -92,7 +92,8 @@ export interface SpawnOptions {
    * `ssh host`), or a {@link RemoteHost} with user, port, key, ssh options and connection limits. Nothing
    * needs to be installed there (a POSIX sh, and Perl 5 or `setsid`). Every event, error and guarantee
    * holds: unsubscribing stops the remote process tree. `cwd` and `env` then apply on the remote host;
-   * `uid`, `gid`, `signals` and `extendEnv: false` cannot be used. Default: local. See docs/remote.md.
+   * `uid`, `gid`, `signals`, `extendEnv: false`, `argv0` and the IPC options (`ipc`, `send`,
+   * `serialization`) cannot be used. Default: local. See docs/remote.md.
    */
   readonly host?: string | RemoteHost;
   /**
@@ -151,7 +152,8 @@ export interface SpawnOptions {
    * ```ts
    * import { spawn$ } from 'rxproc';
    *
-   * spawn$('node', ['worker.js'], { ipc: true }).subscribe((event) => {
+   * const worker = 'process.send({ progress: 50 }); process.send({ progress: 100 }, () => process.disconnect())';
+   * spawn$('node', ['-e', worker], { ipc: true }).subscribe((event) => {
    *   if (event.type === 'message') console.log('worker:', event.data);
    * });
    * ```
@@ -169,7 +171,7 @@ export interface SpawnOptions {
    * import { of } from 'rxjs';
    * import { spawn$ } from 'rxproc';
    *
-   * const script = 'process.on("message", (m) => { process.send(m * 2); if (m === 3) process.disconnect(); })';
+   * const script = 'process.on("message", (m) => process.send(m * 2, () => m === 3 && process.disconnect()))';
    * spawn$('node', ['-e', script], { ipc: true, send: of(1, 2, 3) }).subscribe((event) => {
    *   if (event.type === 'message') console.log(event.data); // 2, 4, 6
    * });
