@@ -49,6 +49,12 @@ describe('ipc: Node IPC channel (ipcChannel)', () => {
     expect(events.at(-1)).to.include({ type: 'exit', exitCode: 3 });
   });
 
+  it('a descendant holding the channel open: the wait for its end is bounded by drainTimeout, and the descendant stopped', async () => {
+    const { events, completed } = await settledOutcome('sh', ['-c', 'sleep 60 & exit 0'], { ipc: true, drainTimeout: 200, stdout: 'ignore', stderr: 'ignore' });
+    expect(completed).to.equal(true);
+    expect(events.map((e) => e.type)).to.deep.equal(['spawn', 'exit']);
+  });
+
   it('send delivers its values in order, after the spawn; the child echoes them (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 30 }), async (values) => {

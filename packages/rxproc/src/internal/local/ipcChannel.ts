@@ -61,11 +61,12 @@ export class IpcChannel {
     if (subscription !== undefined) safely(() => subscription.unsubscribe());
   }
 
-  /** Calls `done` once the channel has ended: its messages read, or `ms` of waiting (a descendant may hold it). */
+  /** Calls `done` once the channel has ended: its messages read, or `ms` of waiting (a descendant may hold it open). */
   afterEnd(ms: number, done: () => void): void {
     if (this.ended) return done();
     this.whenEnded = done;
-    this.cancelWait ??= ioTimeout(ms, () => this.child.disconnect());
+    // `Infinity` waits for the channel's end, however long a descendant holds it.
+    if (Number.isFinite(ms)) this.cancelWait ??= ioTimeout(ms, () => this.child.connected && this.child.disconnect());
   }
 
   release(): void {
