@@ -98,6 +98,15 @@ describe('ipc: Node IPC channel (ipcChannel)', () => {
     }
   });
 
+  it('a first value that cannot be sent fails the start itself: the stdin source too is stopped', async () => {
+    let stdinStopped = false;
+    const stdin = NEVER.pipe(finalize(() => (stdinStopped = true)));
+    const { events, error } = await settledOutcome(node, ['-e', LISTEN], { ipc: true, send: of(10n), stdin });
+    expect(error).to.be.instanceOf(TypeError);
+    expect(stdinStopped).to.equal(true);
+    expect(isAlive((events[0] as { pid: number }).pid)).to.equal(false);
+  });
+
   it("an error of send is the Observable's error; the process is killed", async () => {
     const failure = new Error('no more work');
     const { events, error } = await settledOutcome(node, ['-e', LISTEN], {

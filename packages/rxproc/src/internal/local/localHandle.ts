@@ -69,12 +69,13 @@ export class LocalHandle implements ProcessHandle {
     if (this.released) return false;
     this.output = new ChildOutput(child, io.handOverStdout === true, this.gate, sink.next, this.onOutputOver);
     this.output.watch();
-    if (options.ipc === true) this.ipc = new IpcChannel(child, (tell) => this.report(tell));
-    this.ipc?.start(options.send);
     const { stdin } = options;
     if (child.stdin !== null && io.stdinFrom === undefined && (typeof stdin === 'string' || stdin instanceof Uint8Array || isObservable(stdin))) {
       this.stopStdin = feedStdin(child.stdin, stdin, (error) => this.report((to) => to.fail(error)));
     }
+    // Last, and not once released: a source that fails at once (in its subscribe) releases the handle.
+    if (options.ipc === true && !this.released) this.ipc = new IpcChannel(child, (tell) => this.report(tell));
+    this.ipc?.start(options.send);
     return true;
   }
 
@@ -113,12 +114,12 @@ export class LocalHandle implements ProcessHandle {
     if (child !== undefined) {
       child.removeListener('exit', this.onExit).removeListener('error', this.onChildError).removeListener('error', this.failToStart);
       this.output?.stopListening();
-      this.ipc?.release();
       child.stdin?.destroy();
     }
     // The kill first: nothing a stdin source does in its own teardown may keep the process alive.
     this.tree?.terminate();
     if (this.stopStdin !== undefined) safely(this.stopStdin);
+    this.ipc?.release();
     if (this.tree === undefined || this.treeSettled) this.closePipes();
     if (this.tree === undefined) this.settle();
   }
