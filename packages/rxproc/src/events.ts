@@ -14,7 +14,7 @@
  * });
  * ```
  */
-export type ProcessEvent = SpawnEvent | StdoutEvent | StderrEvent | ExitEvent;
+export type ProcessEvent = SpawnEvent | StdoutEvent | StderrEvent | ExitEvent | MessageEvent;
 
 /** The process is running: emitted once, first. */
 export interface SpawnEvent {
@@ -52,6 +52,27 @@ export interface ExitEvent {
   readonly signal: NodeJS.Signals | null;
   /** Milliseconds from the subscription (the spawn) to the end of the output. */
   readonly durationMs: number;
+}
+
+/**
+ * A message the child sent over Node's IPC channel (`process.send(value)` in a Node script): emitted only
+ * with the `ipc: true` option, between `spawn` and `exit`, in the order the child sent them. `data` is
+ * the value as deserialised (`serialization`: JSON by default). Messages and output travel on different
+ * channels: a message is not ordered with the stdout/stderr chunks around it. See docs/ipc.md.
+ *
+ * @example
+ * ```ts
+ * import { spawn$ } from 'rxproc';
+ *
+ * spawn$('node', ['-e', 'process.send({ ready: true }); process.disconnect()'], { ipc: true }).subscribe((event) => {
+ *   if (event.type === 'message') console.log('child says', event.data);
+ * });
+ * ```
+ */
+export interface MessageEvent {
+  readonly type: 'message';
+  /** The value the child sent, deserialised. */
+  readonly data: unknown;
 }
 
 /** Any event's `type`. */

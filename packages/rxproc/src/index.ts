@@ -6,6 +6,7 @@ export { cmd$, type CmdTag, type CmdValue } from './cmd.js';
 export { ProcessObservable, type StageSpec } from './processObservable.js';
 export { SPAWN_DEFAULTS } from './options.js';
 export type { SpawnOptions, StdinOption, OutputOption, FileRedirect } from './options.js';
+export type { IpcOptions } from './ipcOptions.js';
 export type { ResolvedOptions as ResolvedSpawnOptions } from './internal/options/validateOptions.js';
 export { liveProcessCount } from './internal/terminate/registry.js';
 export { killAllNow } from './killAllNow.js';
@@ -16,7 +17,7 @@ export type { ResolvedHost } from './internal/options/resolveHost.js';
 export { closeConnections } from './closeConnections.js';
 
 // Events
-export type { ProcessEvent, ProcessEventType, SpawnEvent, StdoutEvent, StderrEvent, ExitEvent, RestartEvent } from './events.js';
+export type { ProcessEvent, ProcessEventType, SpawnEvent, StdoutEvent, StderrEvent, ExitEvent, RestartEvent, MessageEvent } from './events.js';
 export type { ChunkOrEvent } from './internal/io/chunks.js';
 
 // Operators

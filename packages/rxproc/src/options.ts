@@ -1,3 +1,4 @@
+import type { IpcOptions } from './ipcOptions.js';
 import type { RemoteHost } from './remoteHost.js';
 import type { Observable } from 'rxjs';
 
@@ -36,7 +37,7 @@ export type OutputOption = 'pipe' | 'inherit' | 'ignore' | FileRedirect;
  * Options of {@link spawn$}. Every option is checked when `spawn$` is called; a wrong one throws a
  * `TypeError` naming it.
  */
-export interface SpawnOptions {
+export interface SpawnOptions extends IpcOptions {
   /** Working directory of the child. Default: the host's `process.cwd()`. */
   readonly cwd?: string;
   /**
@@ -121,7 +122,8 @@ export interface SpawnOptions {
    * `ssh host`), or a {@link RemoteHost} with user, port, key, ssh options and connection limits. Nothing
    * needs to be installed there (a POSIX sh, and Perl 5 or `setsid`). Every event, error and guarantee
    * holds: unsubscribing stops the remote process tree. `cwd` and `env` then apply on the remote host;
-   * `uid`, `gid`, `signals`, `stop` and `extendEnv: false` cannot be used. Default: local. See docs/remote.md.
+   * `uid`, `gid`, `signals`, `stop`, `extendEnv: false`, `argv0` and the IPC options (`ipc`, `send`,
+   * `serialization`) cannot be used. Default: local. See docs/remote.md.
    */
   readonly host?: string | RemoteHost;
   /**
@@ -156,6 +158,20 @@ export interface SpawnOptions {
    * ```
    */
   readonly onSettled?: () => void;
+  /**
+   * The program name the process sees as its `argv[0]` (`$0` in a shell, `process.argv0` in Node); the
+   * program run is still `command`. A non-empty string without NUL. Default: `command`. Local only: refused
+   * with `host`.
+   *
+   * @example
+   * ```ts
+   * import { spawn$ } from 'rxproc';
+   *
+   * // Prints "my-worker": the name shows in ps and in the shell's own messages.
+   * spawn$('sh', ['-c', 'echo $0'], { argv0: 'my-worker' }).subscribe();
+   * ```
+   */
+  readonly argv0?: string;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The seam between a run (src/internal/run: the subscription, its teardown, its outcome) and where its process
 // lives: on this machine (local/localHandle.ts) or on another host over ssh (remote/run/remoteHandle.ts).
 import type { Readable } from 'node:stream';
-import type { SpawnEvent, StderrEvent, StdoutEvent } from '../events.js';
+import type { MessageEvent, SpawnEvent, StderrEvent, StdoutEvent } from '../events.js';
 
 /** How a process ended, as its `exit` event says. */
 export interface RunEnd {
@@ -26,7 +26,7 @@ export interface StageIo {
  */
 export interface HandleSink {
   /** A property, not a method: it is handed on as it is (a chunk goes straight to the subscriber). */
-  readonly next: (event: SpawnEvent | StdoutEvent | StderrEvent) => void;
+  readonly next: (event: SpawnEvent | StdoutEvent | StderrEvent | MessageEvent) => void;
   /** The process exited: nothing is left to signal or time out, though its output may still be on its way. */
   exited(): void;
   /** The exit was seen and the output read to its end (or the drain ran out): how it ended, or the error that is. */

@@ -1,5 +1,7 @@
+import type { MessageEvent } from '../../events.js';
+
 /** What the output operators accept: process events (any `type`) or plain chunks of text or bytes. */
-export type ChunkOrEvent = string | Uint8Array | { readonly type: string; readonly data?: Uint8Array };
+export type ChunkOrEvent = string | Uint8Array | { readonly type: string; readonly data?: Uint8Array } | MessageEvent;
 
 /** A Uint8Array as a Buffer over the same memory (no copy). */
 export const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

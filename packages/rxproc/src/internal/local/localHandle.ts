@@ -14,6 +14,7 @@ import { track, untrack } from '../terminate/registry.js';
 import { guard, release as unguard } from '../terminate/watchdog.js';
 import { ChildOutput } from './childOutput.js';
 import { diagnoseSpawnFailure } from './diagnoseSpawnFailure.js';
+import { IpcChannel } from './ipcChannel.js';
 import { spawnChild, streamsOf } from './spawnChild.js';
 
 /** Turns what stopped a child from starting (a `SpawnError`, or Node's error) into the error to report. */
@@ -32,6 +33,7 @@ export class LocalHandle implements ProcessHandle {
   private tree: ProcessTree | undefined;
   private output: ChildOutput | undefined;
   private stopStdin: (() => void) | undefined;
+  private ipc: IpcChannel | undefined;
   private exit: RunEnd = { pid: 0, exitCode: null, signal: null };
   private exited = false;
   private finished = false;
@@ -71,6 +73,9 @@ export class LocalHandle implements ProcessHandle {
     if (child.stdin !== null && io.stdinFrom === undefined && (typeof stdin === 'string' || stdin instanceof Uint8Array || isObservable(stdin))) {
       this.stopStdin = feedStdin(child.stdin, stdin, (error) => this.report((to) => to.fail(error)));
     }
+    // Last, and not once released: a source that fails at once (in its subscribe) releases the handle.
+    if (options.ipc === true && !this.released) this.ipc = new IpcChannel(child, (tell) => this.report(tell));
+    this.ipc?.start(options.send);
     return true;
   }
 
@@ -114,6 +119,7 @@ export class LocalHandle implements ProcessHandle {
     // The kill first: nothing a stdin source does in its own teardown may keep the process alive.
     this.tree?.terminate();
     if (this.stopStdin !== undefined) safely(this.stopStdin);
+    this.ipc?.release();
     if (this.tree === undefined || this.treeSettled) this.closePipes();
     if (this.tree === undefined) this.settle();
   }
@@ -126,6 +132,7 @@ export class LocalHandle implements ProcessHandle {
   private readonly onExit = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
     this.exited = true;
     this.exit = { pid: this.tree!.pid, exitCode, signal };
+    this.ipc?.stopSending();
     this.report((sink) => sink.exited());
     if (this.output === undefined || this.output.closed) return this.finish();
     const heldBack = (): boolean => this.io.handOverStdout !== true && this.gate?.isPaused === true;
@@ -139,6 +146,8 @@ export class LocalHandle implements ProcessHandle {
   /** The exit was seen and the output read (or the drain ran out). */
   private readonly finish = (): void => {
     if (this.finished) return;
+    // The IPC channel too is read to its end (its last messages may come after the exit).
+    if (this.ipc?.closed === false) return this.ipc.afterEnd(this.spec.options.drainTimeout, this.finish);
     this.finished = true;
     this.report((sink) => sink.end(this.exit));
   };

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { diagnoseSpawnFailure, findNulByte } from './diagnoseSpawnFailure.js';
 import { planStdio, type StdioPlan } from './stdio.js';
 import type { ResolvedOptions } from '../options/validateOptions.js';
@@ -22,7 +22,10 @@ export function spawnChild(spec: StageSpec, io: StageIo, startedAt: number): Chi
   let child: ChildProcess;
   try {
     plan = planStdio(io.stdinFrom ?? options.stdin, options.stdout, options.stderr, options.cwd);
-    child = spawn(command, args, { cwd: options.cwd, env, stdio: plan.stdio, detached: true, uid: options.uid, gid: options.gid });
+    // With `ipc`, Node's channel is a fourth fd (NODE_CHANNEL_FD tells the child which).
+    const stdio = options.ipc === true ? [...(plan.stdio as Extract<StdioOptions, unknown[]>), 'ipc' as const] : plan.stdio;
+    const { argv0, serialization } = options;
+    child = spawn(command, args, { cwd: options.cwd, env, stdio, detached: true, uid: options.uid, gid: options.gid, argv0, serialization });
   } catch (error) {
     return failure(error);
   } finally {

@@ -1,6 +1,6 @@
 import { isObservable } from 'rxjs';
 import { resolveHost, type ResolvedHost } from './resolveHost.js';
-import { isId, isMs, isSignalName, MAX_ID, MAX_TIMER_MS, reject } from './checks.js';
+import { checkIpcOptions, isId, isMs, isSignalName, MAX_ID, MAX_TIMER_MS, reject } from './checks.js';
 import { SPAWN_DEFAULTS, type OutputOption, type SpawnOptions } from '../../options.js';
 
 /** Options after checking, with defaults applied. */
@@ -31,6 +31,10 @@ const KNOWN = new Set<string>([
   'host',
   'onSettled',
   'stop',
+  'argv0',
+  'ipc',
+  'send',
+  'serialization',
 ]);
 
 /** Signals whose default action neither ends a process nor can be relied on to (ignore, stop, continue). */
@@ -93,6 +97,7 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
   for (const name of ['uid', 'gid'] as const) {
     if (o[name] !== undefined && !isId(o[name])) reject(where, name, `an integer from 0 to ${MAX_ID}`, o[name]);
   }
+  checkIpcOptions(where, o);
   const host = resolveHost(where, o);
   if (o.uid !== undefined && o.gid === undefined) {
     // setuid alone keeps the host's group: root's gid 0, with all it may read and write.

@@ -46,7 +46,7 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
 
   const upstream = (i: number): Partial<Observer<ProcessEvent>> => ({
     next: (event) => {
-      if (event.type === 'stderr') subscriber.next(event);
+      if (event.type === 'stderr' || event.type === 'message') subscriber.next(event);
       else if (event.type === 'exit' && i > 0) stopUpstreamOf(i);
       if (event.type === 'exit') stop.exited(i);
     },

@@ -97,6 +97,7 @@ export class RemoteHandle implements ProcessHandle {
   private readonly carrier: HandleSink = {
     next: (event) => {
       if (event.type === 'spawn') return; // ssh's own pid: the remote pid comes with the wrapper's report
+      if (event.type === 'message') return; // ssh runs without an IPC channel (ipc is refused with host)
       this.drain.activity();
       this.report!.output(event);
     },
