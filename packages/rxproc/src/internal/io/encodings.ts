@@ -1,6 +1,3 @@
-/** The text encodings `collectOutput` and `lines` decode output with (Node's names). */
-export const TEXT_ENCODINGS = ['utf8', 'utf16le', 'latin1', 'ascii', 'base64', 'base64url', 'hex'] as const;
-
 /**
  * A text encoding of `collectOutput` and `lines`: Node's `utf8`, `utf16le`, `latin1`, `ascii`, `base64`,
  * `base64url`, `hex`.
@@ -13,7 +10,10 @@ export const TEXT_ENCODINGS = ['utf8', 'utf16le', 'latin1', 'ascii', 'base64', '
  * spawn$('head', ['-c', '16', '/dev/urandom']).pipe(collectOutput({ encoding })).subscribe(({ stdout }) => console.log(stdout));
  * ```
  */
-export type OutputEncoding = (typeof TEXT_ENCODINGS)[number];
+export type OutputEncoding = 'utf8' | 'utf16le' | 'latin1' | 'ascii' | 'base64' | 'base64url' | 'hex';
+
+/** The text encodings `collectOutput` and `lines` decode output with (Node's names). */
+export const TEXT_ENCODINGS: readonly OutputEncoding[] = ['utf8', 'utf16le', 'latin1', 'ascii', 'base64', 'base64url', 'hex'];
 
 /**
  * What output decoded with `E` is: a `Buffer` for `'buffer'`, a string otherwise (either for a union).
