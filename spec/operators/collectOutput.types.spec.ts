@@ -2,7 +2,15 @@
 // must be errors. At run time it only checks that the calls are accepted.
 import { expect } from 'chai';
 import type { OperatorFunction } from 'rxjs';
-import { collectOutput, lines, type ChunkOrEvent, type CollectedOutput, type ProcessEvent, type RestartEvent } from '../../packages/rxproc/src/index.js';
+import {
+  collectOutput,
+  lines,
+  type ChunkOrEvent,
+  type CollectedOutput,
+  type LinesOptions,
+  type ProcessEvent,
+  type RestartEvent,
+} from '../../packages/rxproc/src/index.js';
 
 type Source = ProcessEvent | Pick<RestartEvent, 'type'>;
 /** `true` only when A and B are the same type. */
@@ -26,11 +34,15 @@ describe('collectOutput and lines: types', () => {
     same<typeof all, OperatorFunction<Source, CollectedOutput<Buffer> & { readonly all: Buffer }>>(true);
     same<ReturnType<typeof lines<'buffer'>>, OperatorFunction<ChunkOrEvent, Buffer>>(true);
     const textLines = lines({ stream: 'all', encoding: 'latin1' });
+    // A variable typed with the plain LinesOptions (as before encodings) still gives strings.
+    const options: LinesOptions = { stream: 'stderr' };
+    const plainLines = lines(options);
+    same<typeof plainLines, OperatorFunction<ChunkOrEvent, string>>(true);
     same<typeof textLines, OperatorFunction<ChunkOrEvent, string>>(true);
     // @ts-expect-error: not one of Node's text encodings that rxproc accepts.
     expect(() => collectOutput({ encoding: 'utf-8' })).to.throw(TypeError);
     // @ts-expect-error: the old default result type is not the union's.
     same<typeof union, OperatorFunction<Source, CollectedOutput<string>>>(true);
-    for (const operator of [union, text, bytes, hex, all, textLines]) expect(operator).to.be.a('function');
+    for (const operator of [union, text, bytes, hex, all, textLines, plainLines]) expect(operator).to.be.a('function');
   });
 });

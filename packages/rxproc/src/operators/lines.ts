@@ -5,7 +5,7 @@ import { checkEncoding, type Decoded, type OutputEncoding } from '../internal/io
 import { lineSink } from '../internal/io/lineSink.js';
 
 /** Options of {@link lines}. */
-export interface LinesOptions<E extends OutputEncoding | 'buffer' = OutputEncoding | 'buffer'> {
+export interface LinesOptions<E extends OutputEncoding | 'buffer' = 'utf8'> {
   /**
    * Which output of a process to split; ignored for plain chunks. Default `'stdout'`. `'all'`: the lines
    * of both, each stream split on its own, each line emitted when complete (see the docs for the order).
@@ -66,7 +66,7 @@ export const DEFAULT_MAX_LINE_LENGTH = 16 * 1024 * 1024;
  * @throws TypeError at call time when an option is invalid.
  */
 export function lines<E extends OutputEncoding | 'buffer' = 'utf8'>(options?: LinesOptions<E>): OperatorFunction<ChunkOrEvent, Decoded<E>>;
-export function lines(options: LinesOptions = {}): OperatorFunction<ChunkOrEvent, string | Buffer> {
+export function lines(options: LinesOptions<OutputEncoding | 'buffer'> = {}): OperatorFunction<ChunkOrEvent, string | Buffer> {
   const { stream = 'stdout', maxLineLength = DEFAULT_MAX_LINE_LENGTH, overlong = 'error', encoding = 'utf8' } = options;
   if (stream !== 'stdout' && stream !== 'stderr' && stream !== 'all') {
     throw new TypeError(`lines: option "stream" must be 'stdout', 'stderr' or 'all', got ${String(stream)}`);

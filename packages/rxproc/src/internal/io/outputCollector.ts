@@ -4,7 +4,7 @@ import { WholeCharDecoder } from './wholeCharDecoder.js';
 type Stream = 'stdout' | 'stderr';
 
 /** Collected output, decoded: `all` only when asked for. */
-export interface Decoded {
+export interface DecodedOutput {
   readonly stdout: string | Buffer;
   readonly stderr: string | Buffer;
   readonly all?: string | Buffer;
@@ -50,7 +50,7 @@ export class OutputCollector {
   }
 
   /** The output so far, in the encoding. */
-  decode(): Decoded {
+  decode(): DecodedOutput {
     const stdout = this.decodeStream('stdout');
     const stderr = this.decodeStream('stderr');
     return this.all ? { stdout, stderr, all: this.decodeAll() } : { stdout, stderr };
