@@ -90,7 +90,7 @@ describe('collectOutput', () => {
   });
 
   it('checks its options when called', () => {
-    expect(() => collectOutput({ encoding: 'latin1' as never })).to.throw(TypeError, /"encoding" must be 'utf8' or 'buffer'/);
+    expect(() => collectOutput({ encoding: 'utf-8' as never })).to.throw(TypeError, /"encoding" must be 'buffer' or one of 'utf8'/);
     expect(() => collectOutput({ maxBuffer: -1 })).to.throw(TypeError, /"maxBuffer" must be a whole number of bytes/);
   });
 });

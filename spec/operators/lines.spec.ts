@@ -110,7 +110,7 @@ describe('lines', () => {
 
     it('checks its options when called', () => {
       expect(() => lines({ overlong: 'truncate' as never })).to.throw(TypeError, /"overlong" must be 'error' or 'split', got truncate/);
-      expect(() => lines({ stream: 'both' as never })).to.throw(TypeError, /"stream" must be 'stdout' or 'stderr'/);
+      expect(() => lines({ stream: 'both' as never })).to.throw(TypeError, /"stream" must be 'stdout', 'stderr' or 'all'/);
       expect(() => lines({ maxLineLength: 0 })).to.throw(TypeError, /"maxLineLength" must be a whole number of bytes ≥ 1, got 0/);
     });
   });

@@ -23,6 +23,8 @@ export type { ChunkOrEvent } from './internal/io/chunks.js';
 // Operators
 export { lines, DEFAULT_MAX_LINE_LENGTH, type LinesOptions } from './operators/lines.js';
 export { collectOutput, DEFAULT_MAX_BUFFER, type CollectOutputOptions, type CollectedOutput } from './operators/collectOutput.js';
+export type { CollectedOutputOf } from './operators/collectOutput.js';
+export type { OutputEncoding, Decoded } from './internal/io/encodings.js';
 export { pipeTo, type PipeToOptions } from './operators/pipeTo.js';
 export { retryOnExit, type RetryOnExitConfig } from './operators/retryOnExit.js';
 export { exponentialBackoff, type ExponentialBackoffConfig } from './backoff.js';
@@ -35,4 +37,5 @@ export { ProcessError, type ProcessErrorDetails } from './errors/ProcessError.js
 export { SpawnError, type SpawnErrorDetails } from './errors/SpawnError.js';
 export { ProcessExitError, ProcessTimeoutError, type ProcessExitErrorDetails } from './errors/ProcessExitError.js';
 export { OutputLimitError } from './errors/OutputLimitError.js';
+export type { OutputSoFar } from './errors/OutputSoFar.js';
 export { ConnectionError, type ConnectionErrorDetails } from './errors/ConnectionError.js';

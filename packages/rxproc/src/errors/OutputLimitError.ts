@@ -1,7 +1,10 @@
+import type { OutputSoFar } from './OutputSoFar.js';
+
 /**
  * Output went past a limit that keeps memory bounded: a line longer than `maxLineLength` (from `lines`),
  * or more than `maxBuffer` bytes collected (from `collectOutput`). The process was killed by the
- * unsubscription that follows the error.
+ * unsubscription that follows the error. From `collectOutput`, `output` holds what was collected up to the
+ * limit.
  *
  * @example
  * ```ts
@@ -16,6 +19,11 @@
  */
 export class OutputLimitError extends Error {
   override name = 'OutputLimitError';
+  /**
+   * From `collectOutput`: the output collected up to the limit (the stream that went over holds exactly
+   * `limit` bytes, less a character cut by the limit); not enumerable. `undefined` from `lines`.
+   */
+  declare readonly output?: OutputSoFar;
 
   constructor(
     /** Which stream went over (for plain chunks, the `stream` option of `lines`). */

@@ -1,3 +1,5 @@
+import type { OutputSoFar } from './OutputSoFar.js';
+
 /** What every rxproc error says about the process it concerns. */
 export interface ProcessErrorDetails {
   readonly command: string;
@@ -37,6 +39,11 @@ export class ProcessError extends Error {
   readonly durationMs: number;
   /** The remote host for a process run over ssh (see the `host` option); `undefined` for a local one. */
   readonly host: string | undefined;
+  /**
+   * The output collected until the failure, when the error passed through `collectOutput` (not
+   * enumerable, so that printing the error does not print the output); `undefined` otherwise.
+   */
+  declare readonly output?: OutputSoFar;
 
   constructor(message: string, details: ProcessErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
