@@ -74,6 +74,7 @@ export function lines(options: LinesOptions = {}): OperatorFunction<ChunkOrEvent
           return false;
         },
       );
+      let lastStage: number | undefined;
       return source.subscribe({
         next: (value) => {
           if (subscriber.closed) return;
@@ -82,7 +83,12 @@ export function lines(options: LinesOptions = {}): OperatorFunction<ChunkOrEvent
           else if (chunk instanceof TypeError) subscriber.error(new TypeError(`lines: ${chunk.message}`));
           // The run's exit comes after all its output; a new run (retryOnExit) after the previous exit: the
           // unfinished last line is a line of its own.
-          else if (typeof value === 'object' && !(value instanceof Uint8Array) && (value.type === 'exit' || value.type === 'restart')) splitter.end();
+          // In a pipeline only the last stage's exit counts (the stage whose spawn came last).
+          else if (typeof value === 'object' && !(value instanceof Uint8Array)) {
+            const { stage } = value as { stage?: number };
+            if (value.type === 'spawn') lastStage = stage;
+            else if (value.type === 'restart' || (value.type === 'exit' && (stage === undefined || stage === lastStage))) splitter.end();
+          }
         },
         error: (error: unknown) => {
           splitter.end();
