@@ -11,6 +11,8 @@ import { ProcessRun } from './processRun.js';
  * its copy of each hand-over end until the writing stage is gone: a writer whose reader exited then blocks
  * instead of failing with EPIPE/ECONNRESET, so every failure an upstream stage reports is its own.
  *
+ * A stage made with `from: 'stderr'` gets the previous stage's stderr instead (which is then not read here).
+ *
  * Emits the last stage's events, every upstream stage's stderr, and each stage's `spawn` and `exit` with
  * its `stage` index. The last stage's `exit` is held until every other stage's outcome is in, so that it is
  * the last event. Outcome (pipefail, with early exit):
@@ -87,7 +89,10 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
   };
 
   for (let i = 0; i <= last && !subscriber.closed; i++) {
-    const io = { stdinFrom: runs[i - 1]?.stdout ?? undefined, handOverStdout: i < last };
+    const fromStderr = (stage: number): boolean => stages[stage]?.from === 'stderr';
+    const previous = runs[i - 1];
+    const stdinFrom = (fromStderr(i) ? previous?.stderr : previous?.stdout) ?? undefined;
+    const io = { stdinFrom, handOverStdout: i < last && !fromStderr(i + 1), handOverStderr: i < last && fromStderr(i + 1) };
     const stage$ = new Observable<ProcessEvent>((inner) => {
       runs[i] = new ProcessRun(inner, stages[i]!, handles[i]!, startedAt, io);
       runs[i]!.start();
