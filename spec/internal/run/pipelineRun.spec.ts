@@ -104,5 +104,15 @@ describe('pipelineRun: every stage of a pipeline', () => {
       ),
     );
     expect(out).to.equal('xy');
+    // Through JavaScript (from: 'all') the last stage is spawned first: its line is not cut either.
+    const all = await lastValueFrom(
+      spawn$('sh', ['-c', 'printf xy; sleep 0.2']).pipe(
+        pipeTo('sh', ['-c', 'dd bs=1 count=1 2>/dev/null; sleep 0.4; cat'], { from: 'all' }),
+        lines(),
+        toArray(),
+        map((l) => l.join('|')),
+      ),
+    );
+    expect(all).to.equal('xy');
   });
 });

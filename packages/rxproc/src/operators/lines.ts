@@ -83,10 +83,10 @@ export function lines(options: LinesOptions = {}): OperatorFunction<ChunkOrEvent
           else if (chunk instanceof TypeError) subscriber.error(new TypeError(`lines: ${chunk.message}`));
           // The run's exit comes after all its output; a new run (retryOnExit) after the previous exit: the
           // unfinished last line is a line of its own.
-          // In a pipeline only the last stage's exit counts (the stage whose spawn came last).
+          // In a pipeline only the last stage's exit counts (the highest stage spawned so far).
           else if (typeof value === 'object' && !(value instanceof Uint8Array)) {
             const { stage } = value as { stage?: number };
-            if (value.type === 'spawn') lastStage = stage;
+            if (value.type === 'spawn') lastStage = stage === undefined || lastStage === undefined ? stage : Math.max(lastStage, stage);
             else if (value.type === 'restart' || (value.type === 'exit' && (stage === undefined || stage === lastStage))) splitter.end();
           }
         },
