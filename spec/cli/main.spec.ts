@@ -158,6 +158,31 @@ tasks:
     expect(summary).to.include({ event: 'summary', exitCode: 0 });
   });
 
+  it("a pipe stage's from reads the stderr (or both outputs) of the stage before it; a bad from is a file error", () => {
+    const dir = make(`
+tasks:
+  warnings:
+    sh: 'echo built; echo "warning: a" >&2'
+    pipe: [{ cmd: sed, args: [s/^/got /], from: stderr }]
+  both:
+    sh: 'echo built; echo "warning: a" >&2'
+    pipe: [{ cmd: sort, from: all }]
+`);
+    const { code, stdout } = rxproc(['run', '--json'], dir);
+    expect(code).to.equal(0);
+    const out = (task: string): string[] =>
+      events(stdout)
+        .filter((e) => e.task === task && e.stream === 'stdout')
+        .map((e) => String(e.line));
+    expect(out('warnings')).to.deep.equal(['got warning: a']);
+    expect(out('both')).to.deep.equal(['built', 'warning: a']);
+    // the task's pid is its last stage's, reported once
+    expect(events(stdout).filter((e) => e.task === 'warnings' && e.event === 'spawn')).to.have.length(1);
+    const bad = rxproc(['run'], make(`tasks:\n  a:\n    sh: 'true'\n    pipe: [{ cmd: cat, from: both }]\n`));
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.match(/tasks\.a\.pipe\.0\.from/);
+  });
+
   it('a pipeline task: its upstream failure is its exit code, and the stop waits for every stage', () => {
     const failing = make(`tasks:\n  a: { sh: 'echo x; exit 3', pipe: [{ sh: cat }] }\nuntil: a\n`);
     const { code, stdout } = rxproc(['run'], failing);

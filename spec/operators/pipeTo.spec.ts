@@ -77,13 +77,14 @@ describe('pipeTo', () => {
       expect(events.at(-1)).to.deep.include({ type: 'exit', exitCode: 5 });
     });
 
-    it("emits the last stage's spawn, stdout and exit, and every stage's stderr", async () => {
+    it("emits every stage's spawn and exit (with its stage), the last stage's stdout, and every stage's stderr", async () => {
       const { events } = await outcome(spawn$('sh', ['-c', 'echo one >&2; echo data']).pipe(pipeTo('sh', ['-c', 'cat; echo two >&2'])));
       const types = events.map((e) => e.type);
       expect(types[0]).to.equal('spawn');
       expect(types.at(-1)).to.equal('exit');
-      expect(types.filter((t) => t === 'spawn' || t === 'exit')).to.have.length(2);
-      expect((events[0] as { pid: number }).pid).to.equal((events.at(-1) as { pid: number }).pid);
+      const staged = events.flatMap((e) => (e.type === 'spawn' || e.type === 'exit' ? [`${e.type} ${e.stage}`] : []));
+      expect(staged).to.deep.equal(['spawn 0', 'spawn 1', 'exit 0', 'exit 1']);
+      expect((events[1] as { pid: number }).pid).to.equal((events.at(-1) as { pid: number }).pid);
       const stderr = events.flatMap((e) => (e.type === 'stderr' ? [e.data.toString()] : [])).join('');
       expect(stderr.split('\n').sort()).to.deep.equal(['', 'one', 'two']);
       const { events: collected } = await outcome(

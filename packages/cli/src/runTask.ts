@@ -59,6 +59,7 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
   const becomeReady = (): void => {
     if (markReady(task, reporter)) context.ready(task);
   };
+  const lastStage = task.config.pipe?.length ?? 0;
   let process$: Observable<ProcessEvent | RestartEvent>;
   try {
     process$ = taskProcess$(task.config, context.baseDir, task.runs);
@@ -69,6 +70,8 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
   task.subscription = withFlowGate(context.gate, () =>
     withLines(process$).subscribe({
       next: (event) => {
+        // A pipeline's upstream stages: the task's pid and exit are its last stage's, as before.
+        if ((event.type === 'spawn' || event.type === 'exit') && event.stage !== undefined && event.stage !== lastStage) return;
         if (event.type === 'line') {
           reporter.line(task.name, event.stream, event.line, task.pid);
           if (!task.isReady && task.readyPattern?.test(event.line) === true) becomeReady();

@@ -69,7 +69,7 @@ const host = z.union([
     .transform((settings) => settings as unknown as RemoteHost),
 ]);
 
-const stage = z.strictObject({ ...command, host: host.optional() }).superRefine(oneCommand);
+const stage = z.strictObject({ ...command, host: host.optional(), from: z.enum(['stdout', 'stderr', 'all']).optional() }).superRefine(oneCommand);
 
 const regex = z.string().refine(
   (source) => {

@@ -9,6 +9,8 @@ export interface StageSpawn {
   readonly command: string;
   readonly args: string[];
   readonly options: SpawnOptions;
+  /** A `pipe` stage's `from`: which output of the stage before it it reads (pipeTo's option). */
+  readonly from?: 'stdout' | 'stderr' | 'all';
 }
 
 /** A stage's program and arguments: `cmd` + `args`, or `sh` through `/bin/sh -c`. */
@@ -41,7 +43,8 @@ export function stageSpawns(task: TaskConfig, baseDir: string): StageSpawn[] {
   for (const stage of task.pipe ?? []) {
     const cwd = (stage.host === undefined) === (task.host === undefined) ? task.cwd : undefined;
     const [stageCommand, stageArgs] = commandOf(stage);
-    spawns.push({ command: stageCommand, args: stageArgs, options: { ...common, ...where({ host: stage.host, cwd }, baseDir) } });
+    const options = { ...common, ...where({ host: stage.host, cwd }, baseDir) };
+    spawns.push({ command: stageCommand, args: stageArgs, options, ...(stage.from === undefined ? {} : { from: stage.from }) });
   }
   return spawns;
 }
@@ -54,7 +57,7 @@ export function stageSpawns(task: TaskConfig, baseDir: string): StageSpawn[] {
 export function taskProcess$(task: TaskConfig, baseDir: string, runs: RunTracker): Observable<ProcessEvent | RestartEvent> {
   const [first, ...stages] = stageSpawns(task, baseDir).map((stage) => ({ ...stage, options: { ...stage.options, onSettled: () => runs.settled() } }));
   let pipeline$: Observable<ProcessEvent> = spawn$(first!.command, first!.args, first!.options);
-  for (const stage of stages) pipeline$ = pipeline$.pipe(pipeTo(stage.command, stage.args, stage.options));
+  for (const stage of stages) pipeline$ = pipeline$.pipe(pipeTo(stage.command, stage.args, { ...stage.options, from: stage.from }));
   const counted$ = defer(() => {
     runs.started(1 + stages.length);
     return pipeline$;

@@ -23,6 +23,11 @@ export interface SpawnEvent {
   readonly pid: number;
   /** For a process run over ssh: the host, as given; `pid` is then the remote process id. */
   readonly host?: string;
+  /**
+   * In a pipeline (`pipeTo`), which process this is: 0 for the first. Every stage's `spawn` is emitted, in
+   * stage order. Absent for a lone process.
+   */
+  readonly stage?: number;
 }
 
 /** A chunk of standard output, as read from the pipe (chunk boundaries are arbitrary). */
@@ -52,6 +57,12 @@ export interface ExitEvent {
   readonly signal: NodeJS.Signals | null;
   /** Milliseconds from the subscription (the spawn) to the end of the output. */
   readonly durationMs: number;
+  /**
+   * In a pipeline (`pipeTo`), which process this is: 0 for the first. Each stage's `exit` is emitted (but
+   * for a stage stopped because the stage it feeds exited first), and the pipeline's last event is still
+   * the last stage's. Absent for a lone process.
+   */
+  readonly stage?: number;
 }
 
 /**

@@ -18,6 +18,8 @@ export interface StageIo {
   readonly stdinFrom?: Readable;
   /** Stdout belongs to the next stage: it is piped but never read here. */
   readonly handOverStdout?: boolean;
+  /** Stderr belongs to the next stage (`pipeTo(…, { from: 'stderr' })`): piped but never read here. */
+  readonly handOverStderr?: boolean;
 }
 
 /**
@@ -46,6 +48,8 @@ export interface ProcessHandle {
   start(sink: HandleSink, io: StageIo): boolean;
   /** The host's end of the stdout pipe, for a pipeline to hand to the next stage. */
   readonly stdout: Readable | null;
+  /** The host's end of the stderr pipe, for a pipeline to hand to the next stage (local processes only). */
+  readonly stderr?: Readable | null;
   /** Whether the process has ended (or never started). */
   readonly hasEnded: boolean;
   /** The last 64 KiB of stderr, for a `ProcessExitError`. */

@@ -98,6 +98,7 @@ export function lines(options: LinesOptions<OutputEncoding | 'buffer'> = {}): Op
         sinks.stdout?.end();
         sinks.stderr?.end();
       };
+      let lastStage: number | undefined;
       return source.subscribe({
         next: (value) => {
           if (subscriber.closed) return;
@@ -109,7 +110,12 @@ export function lines(options: LinesOptions<OutputEncoding | 'buffer'> = {}): Op
           else if (chunk instanceof TypeError) subscriber.error(new TypeError(`lines: ${chunk.message}`));
           // The run's exit comes after all its output; a new run (retryOnExit) after the previous exit: the
           // unfinished last line is a line of its own.
-          else if (typeof value === 'object' && !(value instanceof Uint8Array) && (value.type === 'exit' || value.type === 'restart')) end();
+          // In a pipeline only the last stage's exit counts (the highest stage spawned so far).
+          else if (typeof value === 'object' && !(value instanceof Uint8Array)) {
+            const { stage } = value as { stage?: number };
+            if (value.type === 'spawn') lastStage = stage === undefined || lastStage === undefined ? stage : Math.max(lastStage, stage);
+            else if (value.type === 'restart' || (value.type === 'exit' && (stage === undefined || stage === lastStage))) end();
+          }
         },
         error: (error: unknown) => {
           end();

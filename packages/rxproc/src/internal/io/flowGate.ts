@@ -56,6 +56,18 @@ export class FlowGate {
 }
 
 let current: FlowGate | undefined;
+/** Gates whose members enrol their stderr too: the consumer reads it (`pipeTo(…, { from: 'stderr' | 'all' })`). */
+const stderrGates = new WeakSet<FlowGate>();
+
+/** From now on, processes enrolling in `gate` enrol their stderr as well as their stdout. */
+export function holdStderrToo(gate: FlowGate): void {
+  stderrGates.add(gate);
+}
+
+/** Whether `gate` holds back its members' stderr too. */
+export function holdsStderr(gate: FlowGate | undefined): boolean {
+  return gate !== undefined && stderrGates.has(gate);
+}
 
 /** Runs `subscribe` with `gate` open for enrolment (nested gates shadow outer ones; `undefined`: none). */
 export function withFlowGate<T>(gate: FlowGate | undefined, subscribe: () => T): T {

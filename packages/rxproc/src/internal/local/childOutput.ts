@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { StderrEvent, StdoutEvent } from '../../events.js';
-import type { FlowGate } from '../io/flowGate.js';
+import { holdsStderr, type FlowGate } from '../io/flowGate.js';
 import { IdleDrain } from '../io/idleDrain.js';
 import { TailBuffer } from '../io/tailBuffer.js';
 import { STDERR_TAIL_BYTES } from '../processHandle.js';
@@ -27,6 +27,8 @@ export class ChildOutput {
     private readonly gate: FlowGate | undefined,
     private readonly emit: (event: StdoutEvent | StderrEvent) => void,
     private readonly onAllClosed: () => void,
+    /** Stderr handed to the next stage (`pipeTo(…, { from: 'stderr' })`): never read here either. */
+    private readonly handOverStderr = false,
   ) {}
 
   /** Starts listening to the piped streams. */
@@ -36,7 +38,11 @@ export class ChildOutput {
       this.listen(stdout, this.onStdout);
       this.gate?.add(stdout);
     }
-    if (stderr !== null) this.listen(stderr, this.onStderr);
+    if (stderr !== null && !this.handOverStderr) {
+      this.listen(stderr, this.onStderr);
+      // A consumer that reads stderr too (`pipeTo(…, { from: 'stderr' | 'all' })`) holds it back as well.
+      if (holdsStderr(this.gate)) this.gate?.add(stderr);
+    }
   }
 
   /** Whether every piped stream has ended. */
@@ -63,7 +69,8 @@ export class ChildOutput {
     this.drain?.stop();
     const { stdout, stderr } = this.child;
     if (stdout !== null) this.gate?.remove(stdout);
-    for (const stream of this.handOverStdout ? [stderr] : [stdout, stderr]) {
+    if (stderr !== null) this.gate?.remove(stderr);
+    for (const stream of [this.handOverStdout ? null : stdout, this.handOverStderr ? null : stderr]) {
       if (stream === null) continue;
       stream.removeListener('data', this.onStdout).removeListener('data', this.onStderr);
       const over = this.overs.get(stream);

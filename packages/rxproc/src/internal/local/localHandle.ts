@@ -67,7 +67,7 @@ export class LocalHandle implements ProcessHandle {
     child.on('error', this.onChildError);
     sink.next({ type: 'spawn', pid: child.pid });
     if (this.released) return false;
-    this.output = new ChildOutput(child, io.handOverStdout === true, this.gate, sink.next, this.onOutputOver);
+    this.output = new ChildOutput(child, io.handOverStdout === true, this.gate, sink.next, this.onOutputOver, io.handOverStderr === true);
     this.output.watch();
     const { stdin } = options;
     if (child.stdin !== null && io.stdinFrom === undefined && (typeof stdin === 'string' || stdin instanceof Uint8Array || isObservable(stdin))) {
@@ -81,6 +81,10 @@ export class LocalHandle implements ProcessHandle {
 
   get stdout(): Readable | null {
     return this.child?.stdout ?? null;
+  }
+
+  get stderr(): Readable | null {
+    return this.child?.stderr ?? null;
   }
 
   /** It never started, its exit was seen, or it is a zombie not yet reaped. */

@@ -5,4 +5,6 @@ export interface StageSpec {
   readonly command: string;
   readonly args: readonly string[];
   readonly options: ResolvedOptions;
+  /** Reads the previous stage's stderr, not its stdout (`pipeTo(…, { from: 'stderr' })`, kernel pipe). */
+  readonly from?: 'stderr';
 }

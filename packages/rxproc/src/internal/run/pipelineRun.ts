@@ -12,7 +12,11 @@ import { ProcessRun } from './processRun.js';
  * its copy of each hand-over end until the writing stage is gone: a writer whose reader exited then blocks
  * instead of failing with EPIPE/ECONNRESET, so every failure an upstream stage reports is its own.
  *
- * Emits the last stage's events, plus every upstream stage's stderr. Outcome (pipefail, with early exit):
+ * A stage made with `from: 'stderr'` gets the previous stage's stderr instead (which is then not read here).
+ *
+ * Emits the last stage's events, every upstream stage's stderr, and each stage's `spawn` and `exit` with
+ * its `stage` index. The last stage's `exit` is held until every other stage's outcome is in, so that it is
+ * the last event. Outcome (pipefail, with early exit):
  * - a stage that fails on its own fails the pipeline with its error (which names its command);
  * - when a stage exits, the stages upstream of it that are still running are stopped (as on unsubscribe)
  *   and their outcome ignored: `yes | head -n 1` succeeds;
@@ -27,12 +31,25 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
   const settled: boolean[] = new Array<boolean>(last).fill(false);
   let lastCompleted = false;
   const stop = new PipelineStop(subscriber, stages, runs);
+  // The last stage's exit, held until the pipeline ends so that it is the last event.
+  let lastExit: ProcessEvent | undefined;
+  const flushExit = (): void => {
+    const exit = lastExit;
+    lastExit = undefined;
+    if (exit !== undefined) subscriber.next(exit);
+  };
+  const fail = (error: unknown): void => {
+    flushExit();
+    subscriber.error(error);
+  };
   subscriber.add(() => {
     for (const subscription of subscriptions) subscription.unsubscribe();
   });
 
   const completeIfDone = (): void => {
-    if (lastCompleted && settled.every(Boolean)) subscriber.complete();
+    if (!lastCompleted || !settled.every(Boolean)) return;
+    flushExit();
+    subscriber.complete();
   };
 
   /** Stage `reader` exited: stop what still writes into it (and further up); what has ended counts. */
@@ -47,10 +64,14 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
   const upstream = (i: number): Partial<Observer<ProcessEvent>> => ({
     next: (event) => {
       if (event.type === 'stderr' || event.type === 'message') subscriber.next(event);
-      else if (event.type === 'exit' && i > 0) stopUpstreamOf(i);
-      if (event.type === 'exit') stop.exited(i);
+      else if (event.type === 'spawn') subscriber.next({ ...event, stage: i });
+      else if (event.type === 'exit') {
+        subscriber.next({ ...event, stage: i });
+        if (i > 0) stopUpstreamOf(i);
+        stop.exited(i);
+      }
     },
-    error: (error: unknown) => subscriber.error(error),
+    error: fail,
     complete: () => {
       settled[i] = true;
       completeIfDone();
@@ -59,10 +80,12 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
 
   const downstream: Partial<Observer<ProcessEvent>> = {
     next: (event) => {
-      if (event.type === 'exit') stopUpstreamOf(last);
-      subscriber.next(event);
+      if (event.type === 'exit') {
+        lastExit = { ...event, stage: last };
+        stopUpstreamOf(last);
+      } else subscriber.next(event.type === 'spawn' ? { ...event, stage: last } : event);
     },
-    error: (error: unknown) => subscriber.error(error),
+    error: fail,
     complete: () => {
       lastCompleted = true;
       completeIfDone();
@@ -70,7 +93,10 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
   };
 
   for (let i = 0; i <= last && !subscriber.closed; i++) {
-    const io = { stdinFrom: runs[i - 1]?.stdout ?? undefined, handOverStdout: i < last };
+    const fromStderr = (stage: number): boolean => stages[stage]?.from === 'stderr';
+    const previous = runs[i - 1];
+    const stdinFrom = (fromStderr(i) ? previous?.stderr : previous?.stdout) ?? undefined;
+    const io = { stdinFrom, handOverStdout: i < last && !fromStderr(i + 1), handOverStderr: i < last && fromStderr(i + 1) };
     const stage$ = new Observable<ProcessEvent>((inner) => {
       runs[i] = new ProcessRun(inner, stages[i]!, handles[i]!, startedAt, io, true);
       runs[i]!.start();

@@ -57,6 +57,11 @@ export class ProcessRun implements HandleSink {
     return this.handle.stdout;
   }
 
+  /** The host's end of the process's stderr pipe, for `pipeTo(…, { from: 'stderr' })`. */
+  get stderr(): Readable | null {
+    return this.handle.stderr ?? null;
+  }
+
   /** Whether the process has ended (or never started). */
   get hasEnded(): boolean {
     return this.handle.hasEnded;
