@@ -54,11 +54,18 @@ export function runPipeline(subscriber: Subscriber<ProcessEvent>, stages: readon
 
   /** Stage `reader` exited: stop what still writes into it (and further up); what has ended counts. */
   const stopUpstreamOf = (reader: number): void => {
-    for (let i = 0; i < reader; i++) {
-      if (settled[i] || runs[i]!.hasEnded) continue;
-      settled[i] = true;
-      subscriptions[i]?.unsubscribe();
-    }
+    // Decided after one more poll: an upstream whose end is already waiting there (its exit, or a remote
+    // stage's exit report on ssh's stderr, which can trail the EOF its reader saw) ended on its own, and its
+    // outcome counts (pipefail); only what is still running then is stopped.
+    setImmediate(() => {
+      if (subscriber.closed) return;
+      for (let i = 0; i < reader; i++) {
+        if (settled[i] || runs[i]!.hasEnded) continue;
+        settled[i] = true;
+        subscriptions[i]?.unsubscribe();
+      }
+      completeIfDone();
+    });
   };
 
   const upstream = (i: number): Partial<Observer<ProcessEvent>> => ({

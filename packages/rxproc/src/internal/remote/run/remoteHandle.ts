@@ -65,8 +65,9 @@ export class RemoteHandle implements ProcessHandle {
     return this.ssh?.stdout ?? null;
   }
 
+  /** The wrapper reported the end (ssh itself may take longer to go), or ssh is gone. */
   get hasEnded(): boolean {
-    return this.ssh?.hasEnded ?? true;
+    return this.report?.ended === true || (this.ssh?.hasEnded ?? true);
   }
 
   stderrTail(): string {

@@ -98,6 +98,11 @@ export class RemoteReport {
     return transportError(facts, said, sshExitCode, timedOut);
   }
 
+  /** The wrapper reported how the command ended (or that it could not start). */
+  get ended(): boolean {
+    return this.reported !== undefined || this.errorMarker !== undefined;
+  }
+
   stderrTail(): string {
     return this.tail.toString();
   }
