@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Observable } from 'rxjs';
 import { ProcessExitError, spawn$, type ProcessEvent } from '../../../packages/rxproc/src/index.js';
-import type { HandleSink, ProcessHandle, StageIo } from '../../../packages/rxproc/src/internal/processHandle.js';
+import type { HandleSink, ProcessHandle } from '../../../packages/rxproc/src/internal/processHandle.js';
 import { runPipeline } from '../../../packages/rxproc/src/internal/run/pipelineRun.js';
 
 /** A process handle driven by the spec (the narrow seam between a run and where its process lives). */
@@ -10,7 +10,7 @@ class FakeHandle implements ProcessHandle {
   hasEnded = false;
   readonly stdout = null;
   released = 0;
-  start(sink: HandleSink, _io: StageIo): boolean {
+  start(sink: HandleSink): boolean {
     this.sink = sink;
     return true;
   }
