@@ -90,7 +90,9 @@ export class ProcessTree {
   private escalate(): void {
     this.escalation = undefined;
     if (this.isAlive()) this.signalGroup('SIGKILL');
-    if (this.exited) this.settle();
+    // Settled once the group is seen empty, not when SIGKILL is sent: a member may take a moment to die, and
+    // `onSettled` (and the count) promise that every process is gone.
+    if (this.exited) this.watchGroup(0);
   }
 
   private onLeaderExit(): void {
