@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { LineSplitter } from '../../../packages/rxproc/src/internal/io/lineSplitter.js';
+import { cutAt } from '../../support/chunkCuts.js';
 
 /** Splits chunks with a LineSplitter; `null` marks an overflow. */
 function split(chunks: readonly Buffer[], max = 1 << 20): Array<string | null> {
@@ -23,18 +24,6 @@ function reference(text: string): string[] {
   const parts = text.split(/\r?\n/);
   if (parts.at(-1) === '') parts.pop();
   return parts;
-}
-
-/** Cuts `bytes` at the given offsets (sorted, deduplicated, clamped). */
-function cut(bytes: Buffer, offsets: number[]): Buffer[] {
-  const points = [...new Set(offsets.map((o) => o % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const point of [...points, bytes.length]) {
-    chunks.push(bytes.subarray(from, point));
-    from = point;
-  }
-  return chunks;
 }
 
 describe('LineSplitter', () => {
@@ -148,7 +137,7 @@ describe('LineSplitter', () => {
           return out;
         };
         const bytes = Buffer.from(text);
-        const out = pieces(cut(bytes, offsets));
+        const out = pieces(cutAt(bytes, offsets));
         // the same pieces as when the text arrives in one chunk
         expect(out).to.deep.equal(pieces([bytes]));
         for (const piece of out) {
@@ -183,7 +172,7 @@ describe('LineSplitter', () => {
     fc.assert(
       fc.property(fc.array(unit, { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 12 }), (units, offsets) => {
         const text = units.join('');
-        expect(split(cut(Buffer.from(text), offsets))).to.deep.equal(reference(text));
+        expect(split(cutAt(Buffer.from(text), offsets))).to.deep.equal(reference(text));
       }),
       { numRuns: 2000 },
     );
@@ -192,7 +181,7 @@ describe('LineSplitter', () => {
   it('property: arbitrary strings (any code point) too', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.array(fc.nat(), { maxLength: 8 }), (text, offsets) => {
-        expect(split(cut(Buffer.from(text), offsets))).to.deep.equal(reference(text));
+        expect(split(cutAt(Buffer.from(text), offsets))).to.deep.equal(reference(text));
       }),
       { numRuns: 1000 },
     );
