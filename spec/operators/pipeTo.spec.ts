@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filter, lastValueFrom, map, of, tap, toArray } from 'rxjs';
 import { collectOutput, lines, pipeTo, ProcessExitError, ProcessObservable, SpawnError, spawn$, type ProcessEvent } from '../../packages/rxproc/src/index.js';
-import { delay, outcome } from '../support/outcome.js';
+import { outcome, readWhileHeld } from '../support/outcome.js';
 import { eventually, isAlive } from '../support/processes.js';
 
 const linesOf = async (source: ReturnType<typeof spawn$> | import('rxjs').Observable<ProcessEvent>): Promise<string[]> =>
@@ -139,16 +139,7 @@ describe('pipeTo', () => {
           }),
         );
         const run = outcome(source.pipe(pipeTo('sh', ['-c', `while [ ! -e "${go}" ]; do sleep 0.01; done; exec wc -c`]), collectOutput()));
-        // Some time for the upstream to run ahead, then until it is held back (nothing more read in 5
-        // polls of the loop), or until it is clearly not.
-        await delay(300);
-        let still = 0;
-        for (let last = -1; still < 5 && passed < LIMIT; last = passed) {
-          await delay(20);
-          await new Promise((done) => setImmediate(done));
-          still = passed === last ? still + 1 : 0;
-        }
-        const whileAsleep = passed;
+        const whileAsleep = await readWhileHeld(() => passed, LIMIT);
         writeFileSync(go, '');
         const { events } = await run;
         expect(events[0]!.stdout.trim()).to.equal('200000000');

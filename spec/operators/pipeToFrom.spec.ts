@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { lastValueFrom, map, of, tap, type Observable } from 'rxjs';
 import { collectOutput, pipeTo, ProcessExitError, ProcessObservable, spawn$, type ProcessEvent } from '../../packages/rxproc/src/index.js';
-import { delay, outcome, output } from '../support/outcome.js';
+import { outcome, output, readWhileHeld } from '../support/outcome.js';
 import { eventually, isAlive } from '../support/processes.js';
 
 const OUT_AND_ERR = ['-c', 'echo out; echo err >&2'];
@@ -102,14 +102,7 @@ describe('pipeTo: from', () => {
             }),
           );
           const run = outcome(source.pipe(pipeTo('sh', ['-c', `while [ ! -e "${go}" ]; do sleep 0.01; done; exec wc -c`], { from }), collectOutput()));
-          await delay(300);
-          let still = 0;
-          for (let last = -1; still < 5 && passed < LIMIT; last = passed) {
-            await delay(20);
-            await new Promise((done) => setImmediate(done));
-            still = passed === last ? still + 1 : 0;
-          }
-          const whileAsleep = passed;
+          const whileAsleep = await readWhileHeld(() => passed, LIMIT);
           writeFileSync(go, '');
           const { events } = await run;
           expect(events[0]!.stdout.trim()).to.equal('100000000');

@@ -41,3 +41,18 @@ export async function recordKills<T>(body: () => Promise<T>): Promise<{ result: 
 }
 
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits while a flooding upstream runs ahead of a downstream that does not read: some time, then until it is
+ * held back (nothing more read in 5 polls of the loop) or clearly not (`limit` bytes). Returns what was read.
+ */
+export async function readWhileHeld(read: () => number, limit: number): Promise<number> {
+  await delay(300);
+  let still = 0;
+  for (let last = -1; still < 5 && read() < limit; last = read()) {
+    await delay(20);
+    await new Promise((done) => setImmediate(done));
+    still = read() === last ? still + 1 : 0;
+  }
+  return read();
+}
