@@ -86,8 +86,9 @@ export interface SpawnOptions extends IpcOptions {
    * applies. An error from `stop` fails the run (the process is killed, as on unsubscribe). In a pipeline,
    * a `stop` on any stage stops every stage, upstream first, each with its own `killSignal` and
    * `killTimeout`: each later stage first gets its `killTimeout` to finish on the end of its input, and the
-   * pipeline completes. Unsubscribing is unchanged (kill, emit nothing more). Cannot be used with `host`.
-   * See docs/termination.md.
+   * pipeline completes. Unsubscribing is unchanged (kill, emit nothing more). With `host` the remote wrapper
+   * stops the remote group while the session still carries the output (docs/remote.md). See
+   * docs/termination.md.
    *
    * @example
    * ```ts
@@ -122,7 +123,7 @@ export interface SpawnOptions extends IpcOptions {
    * `ssh host`), or a {@link RemoteHost} with user, port, key, ssh options and connection limits. Nothing
    * needs to be installed there (a POSIX sh, and Perl 5 or `setsid`). Every event, error and guarantee
    * holds: unsubscribing stops the remote process tree. `cwd` and `env` then apply on the remote host;
-   * `uid`, `gid`, `signals`, `stop`, `extendEnv: false`, `argv0` and the IPC options (`ipc`, `send`,
+   * `uid`, `gid`, `signals`, `extendEnv: false`, `argv0` and the IPC options (`ipc`, `send`,
    * `serialization`) cannot be used. Default: local. See docs/remote.md.
    */
   readonly host?: string | RemoteHost;

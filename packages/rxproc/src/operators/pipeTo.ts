@@ -76,11 +76,11 @@ export function pipeTo(
           `pipeTo: the upstream process ${upstream.command} sends ${what} elsewhere (${from === 'all' ? 'stdout and stderr options' : `${from} option`}), so there is nothing to pipe`,
         );
       }
-      if (from === 'stdout') return fused([...source.stages, stage]);
+      if (from === 'stdout') return new ProcessObservable([...source.stages, stage]);
       // stderr through the kernel (a remote process's stderr is not a pipe here); its stdout, if piped, to /dev/null.
       if (from === 'stderr' && host === undefined) {
         const quiet = { ...upstream, options: { ...upstream.options, stdout: stdout === 'pipe' ? 'ignore' : stdout } };
-        return fused([...source.stages.slice(0, -1), quiet, { ...stage, from: 'stderr' }]);
+        return new ProcessObservable([...source.stages.slice(0, -1), quiet, { ...stage, from: 'stderr' }]);
       }
     }
     // A process source read through JavaScript (`from: 'all'`, a remote `from: 'stderr'`) is still a pipeline:
@@ -131,14 +131,4 @@ function checked(value: ChunkOrEvent): TypeError | undefined {
 
 function isStageEvent(value: ChunkOrEvent | ProcessEvent): value is SpawnEvent | ExitEvent {
   return typeof value === 'object' && !(value instanceof Uint8Array) && (value.type === 'spawn' || value.type === 'exit');
-}
-
-/** A process pipeline of `stages`; `stop` cannot yet be honoured across a remote stage. */
-function fused(stages: StageSpec[]): ProcessObservable {
-  if (stages.some((s) => s.options.stop !== undefined) && stages.some((s) => s.options.host !== undefined)) {
-    throw new TypeError(
-      `pipeTo: option "stop" cannot be used in a pipeline with a remote stage ("host"): a remote process cannot yet be stopped with its output still delivered`,
-    );
-  }
-  return new ProcessObservable(stages);
 }

@@ -258,4 +258,26 @@ describe('internal/remote/sharedPool (with fake masters)', () => {
     expect(masters[0]!.state).to.equal('closed');
     expect(p.empty).to.equal(true);
   });
+
+  it('lends a session free at once on a ready connection (a stop request), counted, never one promised or starting', () => {
+    const p = pool({ maxConnections: 1, maxSessions: 2 });
+    expect(p.borrow(), 'no connection yet').to.equal(undefined);
+    const a = ask(p, 1);
+    expect(p.borrow(), 'the connection is still starting').to.equal(undefined);
+    masters[0]!.ready();
+    const lent = p.borrow()!;
+    expect(lent.controlPath).to.equal('/fake/0');
+    expect(masters[0]!.sessions).to.equal(2);
+    // Full: nothing more to lend, and a process asking now waits rather than losing its session to the lender.
+    expect(p.borrow()).to.equal(undefined);
+    const b = ask(p, 1);
+    expect(b.waiting).to.equal(true);
+    lent.release();
+    lent.release();
+    expect(b.granted).to.have.length(1);
+    expect(masters[0]!.sessions).to.equal(2);
+    a.release();
+    b.release();
+    expect(masters[0]!.sessions).to.equal(0);
+  });
 });

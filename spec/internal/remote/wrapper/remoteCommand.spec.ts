@@ -4,7 +4,13 @@ import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmS
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { posixQuote } from '../../../../packages/rxproc/src/errors/formatCommand.js';
-import { MAX_REMOTE_COMMAND, newNonce, printfEscape, remoteCommand } from '../../../../packages/rxproc/src/internal/remote/wrapper/remoteCommand.js';
+import {
+  MAX_REMOTE_COMMAND,
+  newControlId,
+  newNonce,
+  printfEscape,
+  remoteCommand,
+} from '../../../../packages/rxproc/src/internal/remote/wrapper/remoteCommand.js';
 import { resolveHost } from '../../../../packages/rxproc/src/internal/options/resolveHost.js';
 
 const plan = (argv: string[], extra = {}) => ({
@@ -71,6 +77,25 @@ describe('internal/remote/remoteCommand', () => {
       // Perl reports the spawn once the exec has succeeded, after "hold" (see MarkerParser).
       const hold = wrapper === 'perl' ? `\\x1e${nonce} hold\\n` : '';
       expect(run.stderr).to.match(new RegExp(`^${hold}\\x1e${nonce} spawn \\d+ ${wrapper}\\n\\x1e${nonce} exit 5\\n$`));
+    });
+
+    it(`with a control id, names its control process in a ctl report; without one, never (${wrapper})`, () => {
+      const nonce = newNonce();
+      const host = resolveHost('t', { host: { host: 'h', wrapper } })!;
+      const markers = (extra: object): string[] => {
+        const { command, preamble } = remoteCommand(plan(['sh', '-c', 'exit 3'], extra), host, nonce)!;
+        const run = spawnSync('/bin/sh', ['-c', command], { encoding: 'latin1', input: preamble });
+        expect(run.status).to.equal(3);
+        return run.stderr
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => line.slice(nonce.length + 2).replace(/\d+/g, 'N'));
+      };
+      // Perl names itself before "hold" (data held after it is released at "spawn"); sh, its watcher, after the spawn.
+      const withControl = wrapper === 'perl' ? ['ctl N', 'hold', 'spawn N perl', 'exit N'] : ['spawn N sh', 'ctl N', 'exit N'];
+      expect(markers({ control: newControlId() })).to.have.members(withControl);
+      if (wrapper === 'perl') expect(markers({ control: newControlId() })).to.deep.equal(withControl);
+      expect(markers({}).some((marker) => marker.startsWith('ctl'))).to.equal(false);
     });
 
     it(`reports a command that cannot be executed as an error, with no spawn (${wrapper})`, () => {

@@ -35,7 +35,6 @@ const LOCAL_ONLY: Readonly<Record<string, string>> = {
   uid: 'log in as that user instead (host.user)',
   gid: 'log in as a user of that group instead (host.user)',
   signals: 'a remote process can be stopped (unsubscribe, timeout) but not sent other signals',
-  stop: 'a remote process cannot yet be stopped with its output still delivered; unsubscribe (or timeout) stops it',
   argv0: 'the remote wrappers start the program by its name (a POSIX sh cannot set argv[0])',
   ipc: "Node's IPC channel is a local socket: it does not cross ssh",
   send: "it sends over Node's IPC channel, which does not cross ssh",

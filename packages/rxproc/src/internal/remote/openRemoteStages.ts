@@ -25,9 +25,11 @@ export function openRemoteStages(
     stages,
     startedAt,
     (sessions) => {
+      // A `stop` on any stage stops every stage (see PipelineStop): each remote one must be able to take it.
+      const pipelineStop = stages.length > 1 && stages.some((stage) => stage.options.stop !== undefined);
       const handles = stages.map((stage, i) => {
         const session = sessions[i];
-        return session === undefined ? new LocalHandle(stage, startedAt) : new RemoteHandle(stage, session, startedAt);
+        return session === undefined ? new LocalHandle(stage, startedAt) : new RemoteHandle(stage, session, startedAt, pipelineStop);
       });
       start(handles);
     },

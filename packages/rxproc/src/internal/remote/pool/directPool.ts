@@ -25,6 +25,11 @@ export class DirectPool implements Pool {
     };
   }
 
+  /** No shared connection to borrow from: a control command opens its own. */
+  borrow(): undefined {
+    return undefined;
+  }
+
   readonly hasMasters = false;
 
   get empty(): boolean {

@@ -21,6 +21,11 @@ export interface SessionRequest {
 export interface Pool {
   /** Queues `request`; returns the way to withdraw it (giving back what it was granted so far). */
   acquire(request: SessionRequest): () => void;
+  /**
+   * A session free at once on a ready shared connection, outside the queue (for a short control command,
+   * see remoteStop), or `undefined`: none is free, or the pool has no shared connections.
+   */
+  borrow(): Session | undefined;
   /** Closes the shared connections (an own-connection pool has none). */
   closeAll(): Promise<void>;
   readonly hasMasters: boolean;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { onExit } from 'signal-exit';
 import { DirectPool } from './directPool.js';
 import { SharedPool } from './sharedPool.js';
-import type { Pool, SessionRequest } from './pool.js';
+import type { Pool, Session, SessionRequest } from './pool.js';
 import type { ResolvedHost } from '../../options/resolveHost.js';
 
 export type { Session, SessionRequest } from './pool.js';
@@ -53,6 +53,11 @@ export function requestSessions(host: ResolvedHost, request: SessionRequest): ()
     withdraw();
     forgetIfEmpty();
   };
+}
+
+/** A session free at once on a shared connection to `host` (see `Pool.borrow`), or `undefined`. */
+export function borrowSession(host: ResolvedHost): Session | undefined {
+  return pools.get(host.poolKey)?.borrow();
 }
 
 /** Closes every shared connection; see `closeConnections`. */

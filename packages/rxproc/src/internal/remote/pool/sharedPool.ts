@@ -45,6 +45,15 @@ export class SharedPool implements Pool {
     };
   }
 
+  borrow(): Session | undefined {
+    const master = this.masters.find((m) => m.state === 'ready' && m.usable && m.sessions < this.host.maxSessions);
+    if (master === undefined) return undefined;
+    master.sessions++;
+    clearTimeout(this.idle.get(master));
+    this.idle.delete(master);
+    return this.sessionOn(master);
+  }
+
   get hasMasters(): boolean {
     return this.masters.length > 0;
   }

@@ -9,9 +9,10 @@ import type { StageSpec } from '../../options/stageSpec.js';
 import type { HandleSink, ProcessHandle, RunEnd, StageIo } from '../../processHandle.js';
 import type { ResolvedHost } from '../../options/resolveHost.js';
 import type { Session } from '../pool/pools.js';
-import { newNonce } from '../wrapper/remoteCommand.js';
+import { newControlId, newNonce } from '../wrapper/remoteCommand.js';
 import { sshNotStarted } from './remoteFailure.js';
 import { RemoteReport } from './remoteReport.js';
+import { requestStop, type StopOutcome } from './remoteStop.js';
 import { sshSpec } from './sshSpec.js';
 
 /**
@@ -20,11 +21,19 @@ import { sshSpec } from './sshSpec.js';
  * (spawn, exit code or signal name, errors), which {@link RemoteReport} turns back into events and an end;
  * stdout that arrives before the spawn report is held back, so `spawn` is still the first event. The run's
  * end is the wrapper's exit report followed by the end of the output (or `drainTimeout` of silence), not
- * ssh's own exit.
+ * ssh's own exit. A run that may be stopped with its output still read (`stop`, `timeout`) gives its wrapper
+ * a control id, and `terminate` asks the wrapper to stop the command (see {@link requestStop}) instead of
+ * closing the session.
  */
 export class RemoteHandle implements ProcessHandle {
   readonly host: ResolvedHost;
   private readonly nonce = newNonce();
+  /** The id a stop request names the wrapper by; only for a run that can be stopped and still read. */
+  private readonly control: string | undefined;
+  /** The process the wrapper named for stop requests (its `ctl` report). */
+  private controlPid: number | undefined;
+  private stopWanted = false;
+  private cancelStop: (() => void) | undefined;
   private readonly gate = currentFlowGate();
   /** Made at the start, with the run's `next`: a remote chunk goes from it straight to the subscriber. */
   private report: RemoteReport | undefined;
@@ -40,21 +49,31 @@ export class RemoteHandle implements ProcessHandle {
     private readonly spec: StageSpec,
     private readonly session: Session,
     private readonly startedAt: number,
+    /** Its pipeline has a `stop`: any stage may be stopped and still read. */
+    pipelineStop = false,
   ) {
     this.host = spec.options.host!;
+    const { stop, timeout } = spec.options;
+    if (pipelineStop || stop !== undefined || (timeout !== undefined && Number.isFinite(timeout))) this.control = newControlId();
     this.drain = new IdleDrain(spec.options.drainTimeout, () => this.gate?.isPaused === true, this.finish);
   }
 
   start(sink: HandleSink, io: StageIo): boolean {
     this.sink = sink;
     this.handOverStdout = io.handOverStdout === true;
-    const ssh = sshSpec(this.spec, io, this.host, this.session.controlPath, this.nonce, this.startedAt);
+    const ids = { controlPath: this.session.controlPath, nonce: this.nonce, control: this.control };
+    const ssh = sshSpec(this.spec, io, this.host, ids, this.startedAt);
     if (ssh instanceof Error) {
       sink.fail(ssh);
       this.release();
       return false;
     }
-    const actions = { exited: this.onReportedExit, overflow: this.finish, holdStdout: (held: boolean) => this.ssh?.holdStdout(held) };
+    const actions = {
+      exited: this.onReportedExit,
+      overflow: this.finish,
+      holdStdout: (held: boolean) => this.ssh?.holdStdout(held),
+      control: this.onControl,
+    };
     this.report = new RemoteReport(this.spec, this.host.label, sink.next, actions, this.nonce, ssh.file);
     this.ssh = new LocalHandle(ssh.spec, this.startedAt, this.startFailure);
     // ssh's stdin is the wrapper's preamble followed by the stage's input (see sshSpec).
@@ -79,16 +98,27 @@ export class RemoteHandle implements ProcessHandle {
     this.ssh?.signal(signal);
   }
 
-  /** Stops ssh; the remote wrapper then stops the remote group with `killSignal`, then SIGKILL. */
+  /**
+   * Stops the remote group with `killSignal`, then SIGKILL after `killTimeout`. A run with a control id that
+   * has not been reported ended asks its wrapper to do so, and its output is read to the end: at once once
+   * the wrapper has named its control process, else as soon as it does (a stop before the remote spawn
+   * stops the command once it runs, as a local one is stopped after its spawn). Otherwise ssh is stopped,
+   * and the wrapper, seeing its session go, does the same: so is a timeout that comes before the spawn
+   * report (the connection itself may be what hangs).
+   */
   terminate(reason?: 'timeout'): void {
     if (reason === 'timeout') this.timedOut = true;
-    this.ssh?.terminate();
+    const early = reason === 'timeout' && !this.report?.hasSpawned && this.controlPid === undefined;
+    if (this.control === undefined || this.hasEnded || early) return this.ssh?.terminate();
+    this.stopWanted = true;
+    this.sendStop();
   }
 
   release(): void {
     if (this.released) return;
     this.released = true;
     this.drain.stop();
+    this.cancelStop?.();
     if (this.ssh !== undefined) return this.ssh.release();
     // Nothing was started: what the handle holds is given back now.
     this.giveBack();
@@ -113,6 +143,22 @@ export class RemoteHandle implements ProcessHandle {
     this.sink?.exited();
     // A handed-over stdout flows past this process: its progress cannot be seen, so it is not bounded.
     if (!this.handOverStdout) this.drain.start();
+  };
+
+  /** The wrapper named the process a stop request signals: a stop asked for before is sent now. */
+  private readonly onControl = (pid: number): void => {
+    this.controlPid ??= pid;
+    if (this.stopWanted) this.sendStop();
+  };
+
+  private sendStop(): void {
+    if (this.controlPid === undefined || this.cancelStop !== undefined || this.hasEnded || this.released) return;
+    this.cancelStop = requestStop(this.host, this.controlPid, this.control!, this.stopSent);
+  }
+
+  /** A stop request that could not be delivered stops ssh instead: the rest of the output is then lost. */
+  private readonly stopSent = (outcome: StopOutcome): void => {
+    if (outcome === 'failed' && !this.hasEnded) this.ssh?.terminate();
   };
 
   /** ssh has exited and its output is read, or the remote output stayed idle for `drainTimeout` after the exit. */

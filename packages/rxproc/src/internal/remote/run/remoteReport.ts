@@ -18,6 +18,8 @@ export interface ReportActions {
   readonly overflow: () => void;
   /** Stops (`true`) or resumes reading ssh's stdout, while a late spawn report is awaited. */
   readonly holdStdout: (held: boolean) => void;
+  /** The wrapper named the process a stop request signals (it was given a control id). */
+  readonly control: (pid: number) => void;
 }
 
 /**
@@ -98,6 +100,11 @@ export class RemoteReport {
     return transportError(facts, said, sshExitCode, timedOut);
   }
 
+  /** The wrapper reported the spawn: the command runs (or ran) on the remote host. */
+  get hasSpawned(): boolean {
+    return this.remotePid !== undefined;
+  }
+
   /** The wrapper reported how the command ended (or that it could not start). */
   get ended(): boolean {
     return this.reported !== undefined || this.errorMarker !== undefined;
@@ -136,6 +143,9 @@ export class RemoteReport {
       // A signal keeps the remote system's name, even where this one has no signal of that name.
       this.reported = event === 'exit' ? { exitCode: Number(first), signal: null } : { exitCode: null, signal: first as NodeJS.Signals };
       this.actions.exited();
+    } else if (event === 'ctl') {
+      const pid = Number(first);
+      if (Number.isSafeInteger(pid) && pid > 1) this.actions.control(pid);
     } else if (event === 'error') {
       this.errorMarker = [first, second].filter((word) => word !== undefined).join(' ');
     }

@@ -18,14 +18,21 @@ export interface SshRun {
  * What to spawn here for a remote stage: `ssh` with the remote command (the wrapper), or the `SpawnError`
  * of what cannot be sent (a NUL byte, a command too long, a stderr file that cannot be opened).
  */
-export function sshSpec(stage: StageSpec, io: StageIo, host: ResolvedHost, controlPath: string | undefined, nonce: string, startedAt: number): SshRun | Error {
+export function sshSpec(
+  stage: StageSpec,
+  io: StageIo,
+  host: ResolvedHost,
+  ids: { readonly controlPath: string | undefined; readonly nonce: string; readonly control: string | undefined },
+  startedAt: number,
+): SshRun | Error {
+  const { controlPath, nonce, control } = ids;
   const { command, args, options } = stage;
   const { killSignal, killTimeout, drainTimeout, cwd, env } = options;
   const refuse = (code: string, reason: string): SpawnError =>
     new SpawnError({ command, args, pid: undefined, durationMs: performance.now() - startedAt, host: host.label, cwd, code, reason });
   const nul = findNulByte(command, args, env ?? {}, cwd);
   if (nul !== undefined) return refuse('ERR_INVALID_ARG_VALUE', nul);
-  const remote = remoteCommand({ argv: [command, ...args], cwd, env, killSignal, killTimeout, drainTimeout }, host, nonce);
+  const remote = remoteCommand({ argv: [command, ...args], cwd, env, killSignal, killTimeout, drainTimeout, control }, host, nonce);
   if (remote === undefined) return refuse('E2BIG', `the command, arguments, environment and cwd add up to more than ${MAX_REMOTE_COMMAND} bytes`);
   let stdout = options.stdout;
   let file: StderrFile | undefined;

@@ -31,10 +31,15 @@ export interface RemoteRunPlan {
   readonly killSignal: NodeJS.Signals;
   readonly killTimeout: number;
   readonly drainTimeout: number;
+  /** A fresh {@link newControlId} when the run may be stopped with its output still read (see remoteStop). */
+  readonly control?: string;
 }
 
 /** A fresh 128-bit tag for one run's markers: the command's output cannot match it by chance. */
 export const newNonce = (): string => `rx${randomBytes(16).toString('hex')}`;
+
+/** A fresh 64-bit id that names one run's wrapper to a stop request (not a secret: it only tells pids apart). */
+export const newControlId = (): string => randomBytes(8).toString('hex');
 
 /** The bytes of what the command is made of (argv, env, cwd): checked before anything is escaped. */
 export function planBytes(plan: Pick<RemoteRunPlan, 'argv' | 'cwd' | 'env'>): number {
@@ -64,14 +69,18 @@ export function remoteBootstrap(host: Pick<ResolvedHost, 'wrapper'>): string {
   if (host.wrapper === 'auto') lines.push(`if command -v perl >/dev/null 2>&1; then ${perl}; fi`, sh);
   else if (host.wrapper === 'perl') lines.push(`command -v perl >/dev/null 2>&1 || ${noPerl}`, perl);
   else lines.push(sh);
-  const stage1 = Buffer.from(`${lines.join('\n')}\n`);
-  return `exec /bin/sh -c 'eval "$(printf "${printfEscape(stage1)}")"'`;
+  return underSh(`${lines.join('\n')}\n`);
+}
+
+/** `script` as one string any login shell (sh, bash, zsh, tcsh, fish) hands to /bin/sh unchanged. */
+export function underSh(script: string): string {
+  return `exec /bin/sh -c 'eval "$(printf "${printfEscape(Buffer.from(script))}")"'`;
 }
 
 /**
  * What the wrapper reads from stdin before the command's own bytes, exactly (it is self-delimiting):
  *   <nonce> LF <byte length of the rest> LF <records, one a line> "." LF
- * Records: S signal, G grace ms, D drain ms, C cwd, E name=value, U name, A argument (each in order), and Z:
+ * Records: S signal, G grace ms, D drain ms, K control id (when given), C cwd, E name=value, U name, A argument (each in order), and Z:
  * the same as sh code for the sh wrapper. Values are {@link lineEscape}d. The nonce and the env travel here,
  * never in a command line or an environment the command can read.
  */
@@ -80,6 +89,7 @@ export function remotePreamble(plan: RemoteRunPlan, nonce: string): Buffer {
   // A relative cwd as ./path: cd never looks it up in CDPATH.
   const cwd = plan.cwd === undefined ? undefined : plan.cwd.startsWith('/') ? plan.cwd : `./${plan.cwd}`;
   const records = [`S${plan.killSignal}`, `G${ms(plan.killTimeout)}`, `D${ms(plan.drainTimeout)}`];
+  if (plan.control !== undefined) records.push(`K${plan.control}`);
   const shEnv: string[] = [];
   if (cwd !== undefined) records.push(`C${lineEscape(cwd)}`);
   for (const [name, value] of Object.entries(plan.env ?? {})) {
@@ -90,6 +100,7 @@ export function remotePreamble(plan: RemoteRunPlan, nonce: string): Buffer {
   const sh = [
     cwd === undefined ? '' : `_rxp_c=${posixQuote(cwd)}; `,
     `_rxp_v=${posixQuote(shEnv.join('\n'))}; `,
+    plan.control === undefined ? '' : `_rxp_k=${plan.control}; `,
     `set -- ${[plan.killSignal, ms(plan.killTimeout), ms(plan.drainTimeout), '--', ...plan.argv].map(posixQuote).join(' ')}`,
   ].join('');
   records.push(`Z${lineEscape(sh)}`, '.');

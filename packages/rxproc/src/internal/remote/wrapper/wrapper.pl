@@ -2,12 +2,16 @@
 # Run as: perl -e "$WRAPPER", no arguments. Everything else comes first on stdin, read exactly (sysread: no
 # buffer reads ahead), so that the command's stdin is what follows, byte for byte:
 #   NONCE LF LENGTH LF then LENGTH bytes of records, one a line, the last ".": S signal, G grace ms, D drain ms,
-#   C cwd, E name=value, U name, A argument (in order), Z (sh code, for wrapper.sh); \ooo escapes \, % and LF.
+#   K control id, C cwd, E name=value, U name, A argument (in order), Z (sh code, for wrapper.sh); \ooo escapes
+#   \, % and LF.
 # The nonce is in no argv, $0 or environment: the command cannot forge a marker. The env applies only to
 # the command's exec, never to this interpreter (PERL5OPT, PERL5LIB, LD_PRELOAD, PATH).
 # stdin/stdout/stderr are the ssh session's; the command inherits them as they are (no relay, no copy).
 # On stderr it writes markers, each exactly "\x1e" NONCE " " WORDS "\n" (one write, < PIPE_BUF):
-#   hold | spawn PID WRAPPER | exit CODE | signal SIGNAME | error exec ERRNO | error cwd FAILED   (docs/remote.md)
+#   hold | ctl PID | spawn PID WRAPPER | exit CODE | signal SIGNAME | error exec ERRNO | error cwd FAILED
+# With a control id (K), "ctl" names this process: SIGURG to it stops the command's group as a lost
+# connection would (killSignal, SIGKILL after the grace) while the output still flows, and its $0 holds
+# the id, so that the stop request can tell it from a process that reused its pid (docs/remote.md).
 # Start-up cost matters (it is paid by every run): no module is loaded up front. Where the session's
 # stdout and stderr are pipes (Linux, with OpenSSH's USE_PIPES), the built-in select() watches them;
 # elsewhere IO's poll() does. POSIX, Config, Errno and Time::HiRes load only when needed.
@@ -21,7 +25,7 @@ my $len = line();
 exit 126 unless $n =~ /^rx[0-9a-f]{32}$/ && $len =~ /^\d{1,9}$/;
 my $block = rd($len);
 exit 126 unless length($block) == $len;
-my ($sig, $grace, $drain, $cwd, @env) = ('TERM', 5000, 5000);
+my ($sig, $grace, $drain, $cwd, $ctl, @env) = ('TERM', 5000, 5000);
 @ARGV = ();
 for (split /\n/, $block) {
   my ($k, $v) = (substr($_, 0, 1), substr($_, 1));
@@ -29,12 +33,13 @@ for (split /\n/, $block) {
   if ($k eq 'S') { $sig = $v }
   elsif ($k eq 'G') { $grace = $v }
   elsif ($k eq 'D') { $drain = $v }
+  elsif ($k eq 'K') { $ctl = $v if $v =~ /^[0-9a-f]{16}$/ }
   elsif ($k eq 'C') { $cwd = $v }
   elsif ($k eq 'E') { push @env, [split /=/, $v, 2] }
   elsif ($k eq 'U') { push @env, [$v] }
   elsif ($k eq 'A') { push @ARGV, $v }
 }
-$0 = 'rxproc-wrap';
+$0 = defined $ctl ? "rxproc-wrap $ctl" : 'rxproc-wrap';
 my $ppid = getppid();
 my $WNOHANG = $^O =~ /^(linux|darwin|freebsd|openbsd|netbsd|dragonfly|midnightbsd|aix|hpux|cygwin)$/ ? 1 : do { require POSIX; POSIX::WNOHANG() };
 sub mark { my $m = "\x1e$n @_\n"; syswrite STDERR, $m }
@@ -60,13 +65,20 @@ if (defined $cwd && !chdir $cwd) { mark('error cwd FAILED'); exit 126 }
 # is in Perl), so EOF there means the command runs, and 4 bytes are the errno of an exec that failed.
 # By then the command may have written to stderr: "hold" tells rxproc to pass that on after the report.
 pipe(my $str, my $stw) or die "pipe: $!";
+# "ctl" comes before "hold" (data held after "hold" is released at the next marker, which must be "spawn"),
+# so its handler is in place before a stop can be asked for: one that comes early stops the command once it runs.
+my ($stop, $sw) = (0);
+if (defined $ctl) {
+  $SIG{URG} = sub { $stop = 1; syswrite $sw, 's' if defined $sw };
+  mark("ctl $$");
+}
 mark('hold');
 my $pid = fork;
 if (!defined $pid) { mark('error fork ' . errname($! + 0)); exit 126 }
 if ($pid == 0) {
   close $str;
   setpgrp(0, 0);
-  $SIG{$_} = 'DEFAULT' for qw(PIPE INT QUIT TERM HUP CHLD TSTP TTIN TTOU USR1 USR2 ALRM);
+  $SIG{$_} = 'DEFAULT' for qw(PIPE INT QUIT TERM HUP CHLD TSTP TTIN TTOU USR1 USR2 ALRM URG);
   for (@env) { if (@$_ == 2) { $ENV{$_->[0]} = $_->[1] } else { delete $ENV{$_->[0]} } }
   exec { $ARGV[0] } @ARGV;
   syswrite $stw, pack('N', $! + 0);
@@ -75,7 +87,7 @@ if ($pid == 0) {
 close $stw;
 setpgrp($pid, $pid);    # the child did it already; this fails harmlessly once it has exec'd
 $SIG{PIPE} = 'IGNORE';    # a vanished reader must not kill us before we kill the group
-pipe(my $sr, my $sw) or die "pipe: $!";    # self-pipe: signals wake the poll below
+pipe(my $sr, $sw) or die "pipe: $!";    # self-pipe: signals wake the poll below
 my $gone = 0;
 $SIG{CHLD} = sub { syswrite $sw, 'c' };
 $SIG{$_} = sub { $gone = 1; syswrite $sw, 'g' } for qw(HUP TERM INT);
@@ -154,7 +166,7 @@ while (1) {
     $exited_at = now() unless defined $exited_at;
     if (now() - $exited_at >= $drain) { kill_group(); last }
   }
-  if ($gone || getppid() != $ppid) { kill_group(); last }
+  if ($stop || $gone || getppid() != $ppid) { kill_group(); last }
   wait_events(defined $status ? 0.02 : 0.2);
 }
 for (1 .. 50) { reap(); last if defined $status; nap(0.01) }

@@ -3,7 +3,8 @@
 # Optional: GNU tail >= 8.28 (notices a stdout without reader: the ControlMaster case, see NOTES.md).
 # Run as: sh -c "$WRAPPER" rxproc-wrap. The rest comes first on stdin (see wrapper.pl for the layout), read
 # with read -r, which takes a pipe byte by byte: the command's stdin is what follows. This wrapper uses the
-# NONCE line and the Z record (sh code: _rxp_c cwd, _rxp_v env code, set -- SIGNAL GRACE_MS DRAIN_MS -- ARGV).
+# NONCE line and the Z record (sh code: _rxp_c cwd, _rxp_v env code, _rxp_k control id, set -- SIGNAL GRACE_MS
+# DRAIN_MS -- ARGV).
 # The nonce is in no argv or environment (the command cannot forge a marker); cwd is entered as a path
 # (./relative: never CDPATH), then the env applies (to this shell too, as it did before).
 # Same markers as wrapper.pl but "hold" (not needed: "spawn" precedes the exec). Differences: an exit code
@@ -94,9 +95,24 @@ EOF
     rxproc-watch "$pid" "$_rxp_s" "$_rxp_g" "$_rxp_lib" &
   w1=$!
   trap '' PIPE
-  # Watcher 2: the sshd that started us has gone (the connection closed without a ControlMaster).
-  ( while nap 0.2; do kill -0 "$_rxp_pp" 2>/dev/null || break; done; kill_group "$pid" ) &
-  w2=$!
+  # Watcher 2: the sshd that started us has gone (the connection closed without a ControlMaster). With a
+  # control id (_rxp_k), it is a process of its own whose argv holds the id, reported as "ctl": SIGURG to
+  # it stops the group (the stop option; a trap interrupts wait at once), while the output still flows.
+  if [ -n "${_rxp_k-}" ]; then
+    sh -c "$_rxp_lib"'
+_rxp_s=$3 _rxp_g=$4 s=
+trap s=1 URG
+while [ -z "$s" ]; do
+{ sleep 0.2 || sleep 1; } </dev/null >/dev/null 2>&1 & wait $!
+[ -n "$s" ] || kill -0 "$2" 2>/dev/null || break
+done
+kill_group "$1"' "rxproc-ctl-$_rxp_k" "$pid" "$_rxp_pp" "$_rxp_s" "$_rxp_g" &
+    w2=$!
+    m ctl "$w2"
+  else
+    ( while nap 0.2; do kill -0 "$_rxp_pp" 2>/dev/null || break; done; kill_group "$pid" ) &
+    w2=$!
+  fi
   IFS= read -r code || code=255
   if [ "$code" -gt 128 ] && [ "$code" -le 192 ] && nm=$(kill -l "$((code - 128))" 2>/dev/null); then
     m signal "SIG${nm#SIG}"
