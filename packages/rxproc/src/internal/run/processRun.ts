@@ -99,7 +99,7 @@ export class ProcessRun implements HandleSink {
     this.subscriber.next({ type: 'exit', pid, exitCode, signal, durationMs, ...(host === undefined ? {} : { host }) });
     if (this.ended) return;
     this.handle.terminate();
-    const failure = this.stopped ? undefined : exitFailure(this.spec, { ...result, durationMs, stderr: this.handle.stderrTail() }, this.timedOut);
+    const failure = this.stopped ? undefined : exitFailure(this.spec, { ...result, durationMs }, this.timedOut, () => this.handle.stderrTail());
     if (failure === undefined) this.subscriber.complete();
     else this.subscriber.error(failure);
   }
