@@ -1,8 +1,10 @@
 // `npm run bench [-- NAME…] [--rounds=N] [--budget=SECONDS] [--NAME.PARAM=VALUE] [--write-docs | --docs-only]`
 // Runs each implementation of each benchmark in a fresh Node process, alternating implementations round
 // by round (so drift on a noisy machine hits all alike), and prints one table per benchmark: median time,
-// min..max, throughput, speed relative to the baseline (baseline time ÷ its time: above 1 is faster), the
-// Node process's CPU seconds and peak RSS. Results also go to bench/results/ as JSON.
+// min..max, throughput, speed relative to the baseline (baseline time ÷ its time in the same round: above 1
+// is faster; the median of those paired ratios, and their min..max), the same against the benchmark's
+// `reference` implementation when it names one, the Node process's CPU seconds and peak RSS. Results also
+// go to bench/results/ as JSON.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { renderTable, writeDocs } from './lib/report.mjs';
@@ -11,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ALL = ['spawn-seq', 'spawn-par', 'bytes', 'lines', 'pipe', 'pipe-js', 'memory'];
+const ALL = ['spawn-seq', 'spawn-par', 'bytes', 'lines', 'lines-ascii', 'pipe', 'pipe-js', 'memory'];
 const flags = Object.fromEntries(
   process.argv
     .slice(2)
@@ -77,12 +79,16 @@ for (const name of names.length > 0 ? names : ALL) {
       const result = measure(name, impl, params);
       if (result.failed !== undefined) failures[impl] = result.failed;
       else if (!result.ok) throw new Error(`${name}/${impl}: wrong result (${result.units})`);
-      else runs[impl].push(result);
+      else runs[impl].push({ ...result, round });
       process.stderr.write('.');
     }
   }
   process.stderr.write('\n');
-  const base = median(runs[benchmark.baseline].map((r) => r.ms));
+  // Paired: each round's ratio, so that drift between rounds (another job starting, say) cancels out.
+  const paired = (impl, against) => {
+    const ratios = runs[impl].flatMap((r) => runs[against].filter((a) => a.round === r.round).map((a) => a.ms / r.ms));
+    return ratios.length === 0 ? undefined : { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+  };
   const rows = impls.map((impl) => {
     if (runs[impl].length === 0) return { impl, failed: failures[impl] ?? 'no run' };
     const ms = runs[impl].map((r) => r.ms);
@@ -96,12 +102,14 @@ for (const name of names.length > 0 ? names : ALL) {
       minMs: Math.min(...ms),
       maxMs: Math.max(...ms),
       perSecond,
-      speed: base / med,
+      speed: paired(impl, benchmark.baseline),
+      ...(benchmark.reference === undefined ? {} : { vsReference: paired(impl, benchmark.reference) }),
       cpuS: median(runs[impl].map((r) => r.cpuMs)) / 1000,
       peakRssMB: Math.max(...runs[impl].map((r) => r.maxRssMB)),
     };
   });
-  report.benchmarks[name] = { title: benchmark.title, date: report.date, params, unit: benchmark.unit, baseline: benchmark.baseline, rows };
+  const { title, unit, baseline, reference } = benchmark;
+  report.benchmarks[name] = { title, date: report.date, params, unit, baseline, reference, rows };
   const table = renderTable(name, report.benchmarks[name]);
   tables.push(table);
   console.log(`\n${table}`);

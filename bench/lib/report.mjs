@@ -6,17 +6,21 @@ const si = (x) => (x >= 1e6 ? `${fmt(x / 1e6)} M` : x >= 1e3 ? `${fmt(x / 1e3)} 
 const time = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 const cell = (text) => text.replace(/\|/g, '\\|');
 
+// A paired ratio: the median, and min..max over the rounds (older results hold a plain number).
+const ratio = (r) => (r === undefined ? '' : typeof r === 'number' ? `${r.toFixed(2)}×` : `${r.median.toFixed(2)}× (${r.min.toFixed(2)}..${r.max.toFixed(2)})`);
+
 /** One benchmark's results as a markdown table. */
-export function renderTable(name, { title, params, unit, baseline, rows }) {
+export function renderTable(name, { title, params, unit, baseline, reference, rows }) {
+  const extra = reference === undefined ? '' : ` speed vs ${cell(reference)} |`;
   return [
     `### ${name}: ${title} (${JSON.stringify(params)}, ${rows.find((r) => r.rounds)?.rounds} rounds)`,
     '',
-    `| implementation | median | min..max | ${unit} | speed vs ${cell(baseline)} | Node CPU s | peak RSS MB |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| implementation | median | min..max | ${unit} | speed vs ${cell(baseline)} |${extra} Node CPU s | peak RSS MB |`,
+    `| --- | ---: | ---: | ---: | ---: |${reference === undefined ? '' : ' ---: |'} ---: | ---: |`,
     ...rows.map((r) =>
       r.failed !== undefined
-        ? `| ${cell(r.impl)} | failed: ${cell(r.failed)} | | | | | |`
-        : `| ${cell(r.impl)} | ${time(r.medianMs)} | ${time(r.minMs)}..${time(r.maxMs)} | ${si(r.perSecond)} | ${r.speed.toFixed(2)}× | ${r.cpuS.toFixed(2)} | ${r.peakRssMB.toFixed(0)} |`,
+        ? `| ${cell(r.impl)} | failed: ${cell(r.failed)} | | | |${reference === undefined ? '' : ' |'} | |`
+        : `| ${cell(r.impl)} | ${time(r.medianMs)} | ${time(r.minMs)}..${time(r.maxMs)} | ${si(r.perSecond)} | ${ratio(r.speed)} |${reference === undefined ? '' : ` ${ratio(r.vsReference)} |`} ${r.cpuS.toFixed(2)} | ${r.peakRssMB.toFixed(0)} |`,
     ),
   ].join('\n');
 }

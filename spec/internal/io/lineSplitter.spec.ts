@@ -178,6 +178,62 @@ describe('LineSplitter', () => {
     );
   });
 
+  it('ASCII lines and multi-byte lines mixed in one chunk, in any order, with CRLF', () => {
+    const text = 'ascii one\r\nnaïve\n\nplain\r\n日本語 and more\n😀\r\nlast ascii\n€\n';
+    expect(split([Buffer.from(text)])).to.deep.equal(reference(text));
+    expect(split([Buffer.from(text.repeat(50))])).to.deep.equal(reference(text.repeat(50)));
+  });
+
+  it('an invalid byte counts as one byte against the limit, as a line arrives and once it is complete', () => {
+    const invalid = Buffer.from([0xff, 0xfe, 0x80, 0xc3, 0xe2]);
+    expect(split([Buffer.concat([invalid, Buffer.from('\n')])], 5)).to.deep.equal(['\uFFFD'.repeat(5)]);
+    expect(split([invalid.subarray(0, 2), invalid.subarray(2), Buffer.from('\n')], 5)).to.deep.equal(['\uFFFD'.repeat(5)]);
+    expect(split([Buffer.concat([invalid, Buffer.from('x\n')])], 5)).to.deep.equal([null]);
+  });
+
+  /** Any bytes, often a newline, a carriage return or a byte of a multi-byte character (valid or not). */
+  const anyBytes = fc
+    .array(fc.oneof(fc.constantFrom(0x0a, 0x0d, 0x61, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80, 0xef, 0xbb, 0xbf, 0xff), fc.nat(255)), {
+      maxLength: 80,
+    })
+    .map((bytes) => Buffer.from(bytes));
+
+  it('property: any bytes, invalid UTF-8 included, cut anywhere: each line decoded as Node decodes its bytes alone', () => {
+    fc.assert(
+      fc.property(anyBytes, fc.array(fc.nat(), { maxLength: 12 }), (bytes, offsets) => {
+        const expected: string[] = [];
+        let from = 0;
+        for (let nl = bytes.indexOf(0x0a); nl !== -1; nl = bytes.indexOf(0x0a, from)) {
+          expected.push(bytes.toString('utf8', from, bytes[nl - 1] === 0x0d && nl > from ? nl - 1 : nl));
+          from = nl + 1;
+        }
+        if (from < bytes.length) expected.push(bytes.toString('utf8', from));
+        expect(split(cutAt(bytes, offsets))).to.deep.equal(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('property: any bytes cut into pieces at the limit give the same pieces whatever the chunking', () => {
+    fc.assert(
+      fc.property(anyBytes, fc.array(fc.nat(), { maxLength: 12 }), fc.integer({ min: 1, max: 12 }), (bytes, offsets, limit) => {
+        const pieces = (chunks: readonly Buffer[]): string[] => {
+          const out: string[] = [];
+          const splitter = new LineSplitter(
+            limit,
+            (line) => out.push(line),
+            () => true,
+          );
+          for (const chunk of chunks) splitter.push(chunk);
+          splitter.end();
+          return out;
+        };
+        expect(pieces(cutAt(bytes, offsets))).to.deep.equal(pieces([bytes]));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('property: arbitrary strings (any code point) too', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 80 }), fc.array(fc.nat(), { maxLength: 8 }), (text, offsets) => {

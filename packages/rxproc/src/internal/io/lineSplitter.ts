@@ -1,16 +1,25 @@
+import { isAscii } from 'node:buffer';
+
 const LF = 0x0a;
 const CR = 0x0d;
 
 /**
  * Splits a byte stream into UTF-8 lines, whatever the chunking: on `\n` and `\r\n` (also when the `\r`
  * and the `\n` arrive in different chunks); a lone `\r` is an ordinary character. Scans bytes with
- * `indexOf` and decodes each byte once (a line over the limit, cut into pieces, excepted): all the complete
- * lines of a chunk in one `toString`. Lines cut at a chunk boundary wait as bytes, so a multi-byte
- * character split across chunks decodes whole.
+ * `indexOf`, and decodes each byte once (a line over the limit, cut into pieces, excepted). Lines cut at a
+ * chunk boundary wait as bytes, so a multi-byte character split across chunks decodes whole.
+ *
+ * Decoding is most of the cost, and most text is ASCII with a multi-byte line now and then: Node decodes
+ * a chunk as UTF-8 several times slower once it holds one non-ASCII byte (the whole string becomes
+ * two-byte). So all the complete lines of a chunk are decoded at once as Latin-1 (a plain copy, one byte a
+ * character, so that string offsets are byte offsets), an ASCII line is a slice of that, and only a line
+ * holding a byte ≥ 0x80 is decoded again, alone, as UTF-8.
  */
 export class LineSplitter {
   private parts: Buffer[] = [];
   private pendingBytes = 0;
+  // Finds the next byte ≥ 0x80 in the Latin-1 text (its own: the emit callback may re-enter another splitter).
+  private readonly wide = /[\x80-\xff]/g;
 
   /**
    * @param maxLineLength Longest line accepted, in bytes without the terminator.
@@ -38,23 +47,10 @@ export class LineSplitter {
       const line = Buffer.concat(this.parts, this.pendingBytes + first);
       this.parts = [];
       this.pendingBytes = 0;
-      if (!this.emitLine(line.toString('utf8', 0, line.length - (line[line.length - 1] === CR ? 1 : 0)))) return;
+      if (!this.emitBytes(line, 0, line.length - (line[line.length - 1] === CR ? 1 : 0))) return;
       start = first + 1;
     }
-    if (start <= last) {
-      // Every complete line of the chunk, decoded at once (both ends are on line boundaries).
-      const text = chunk.toString('utf8', start, last);
-      // Most text has no '\r' at all: then no line needs looking at its end.
-      const crlf = chunk.indexOf(CR, start) !== -1;
-      let from = 0;
-      for (let nl = text.indexOf('\n'); ; nl = text.indexOf('\n', from)) {
-        const end = nl === -1 ? text.length : nl;
-        const line = crlf && text.charCodeAt(end - 1) === CR ? text.slice(from, end - 1) : text.slice(from, end);
-        if (!this.emitLine(line)) return;
-        if (nl === -1) break;
-        from = nl + 1;
-      }
-    }
+    if (start <= last && !this.splitComplete(chunk, start, last)) return;
     if (last + 1 < chunk.length) this.keep(chunk.subarray(last + 1));
   }
 
@@ -64,7 +60,33 @@ export class LineSplitter {
     const line = Buffer.concat(this.parts, this.pendingBytes);
     this.parts = [];
     this.pendingBytes = 0;
-    this.emitLine(line.toString('utf8'));
+    this.emitBytes(line, 0, line.length);
+  }
+
+  /** Emits the lines of `chunk` from `start` to the `\n` at `last` (both on line boundaries); false once stopped. */
+  private splitComplete(chunk: Buffer, start: number, last: number): boolean {
+    const text = chunk.toString('latin1', start, last);
+    // Most text has no '\r' at all: then no line needs looking at its end.
+    const crlf = chunk.indexOf(CR, start) !== -1;
+    // Where the next non-ASCII byte is (one native check of the chunk spares the search in ASCII text).
+    let wide = isAscii(chunk) ? Infinity : this.nextWide(text, 0);
+    let from = 0;
+    for (let nl = text.indexOf('\n'); ; nl = text.indexOf('\n', from)) {
+      const end = nl === -1 ? text.length : nl;
+      const stop = crlf && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+      if (stop - from > this.maxLineLength) {
+        if (!this.emitBytes(chunk, start + from, start + stop)) return false;
+      } else if (end <= wide) this.emit(text.slice(from, stop));
+      else this.emit(chunk.toString('utf8', start + from, start + stop));
+      if (end > wide) wide = this.nextWide(text, end);
+      if (nl === -1) return true;
+      from = nl + 1;
+    }
+  }
+
+  private nextWide(text: string, from: number): number {
+    this.wide.lastIndex = from;
+    return this.wide.exec(text)?.index ?? Infinity;
   }
 
   private keep(part: Buffer): void {
@@ -88,21 +110,24 @@ export class LineSplitter {
     this.pendingBytes = line.length;
   }
 
-  private emitLine(line: string): boolean {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: only long strings need their bytes counted.
-    if (line.length * 3 <= this.maxLineLength || Buffer.byteLength(line) <= this.maxLineLength) {
-      this.emit(line);
+  /**
+   * Emits the line in `bytes` from `from` to `to`, complete; false when it is over the limit and the
+   * overflow stops the splitter. The limit counts the bytes as they came (an invalid byte is one byte, as
+   * it is while the line is still arriving), and an overlong line is cut as if it had come in many chunks.
+   */
+  private emitBytes(bytes: Buffer, from: number, to: number): boolean {
+    if (to - from <= this.maxLineLength) {
+      this.emit(bytes.toString('utf8', from, to));
       return true;
     }
     if (this.overflow() !== true) return false;
-    // A complete line over the limit: the same pieces as if it had arrived in many chunks (valid UTF-8).
-    let bytes = Buffer.from(line);
-    while (bytes.length > this.maxLineLength) {
-      const cut = utf8Boundary(bytes, this.maxLineLength);
-      this.emit(bytes.toString('utf8', 0, cut));
-      bytes = bytes.subarray(cut);
+    let line = bytes.subarray(from, to);
+    while (line.length > this.maxLineLength) {
+      const cut = utf8Boundary(line, this.maxLineLength);
+      this.emit(line.toString('utf8', 0, cut));
+      line = line.subarray(cut);
     }
-    if (bytes.length > 0) this.emit(bytes.toString('utf8'));
+    if (line.length > 0) this.emit(line.toString('utf8'));
     return true;
   }
 }
