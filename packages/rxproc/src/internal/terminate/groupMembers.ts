@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { signalProcess } from './signalProcess.js';
 
 const PROC = '/proc';
 let hasProc: boolean | undefined;
@@ -13,17 +14,8 @@ let hasProc: boolean | undefined;
  * It answers "no" only when it saw members of the group and all of them were zombies.
  */
 export function groupHasLiveMember(pgid: number): boolean {
-  // The usual answer is ESRCH (the group is gone), asked once per run: its error needs no stack trace.
-  const traceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    process.kill(-pgid, 0);
-  } catch (error) {
-    // EPERM: the group has members, but none the host may signal (they changed their user id): they count.
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  } finally {
-    Error.stackTraceLimit = traceLimit;
-  }
+  // EPERM: the group has members, but none the host may signal (they changed their user id): they count.
+  if (signalProcess(-pgid, 0) === 'gone') return false;
   hasProc ??= safeReaddir(PROC) !== undefined;
   if (!hasProc) return true;
   let zombies = 0;

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { groupHasLiveMember } from './groupMembers.js';
+import { signalProcess } from './signalProcess.js';
 import { ioTimeout, type CancelTimeout } from '../io/ioTimeout.js';
 
 /** How a tree is stopped: the first signal, then SIGKILL after `killTimeout` ms if anything is still alive. */
@@ -43,7 +44,7 @@ export class ProcessTree {
    * libuv reaps every exited child of a batch before it emits their 'exit' events, so inside one of those
    * events (and whatever runs synchronously from it) a sibling may be reaped with `exited` still false.
    */
-  signalLeader(signal: NodeJS.Signals | number): void {
+  signalLeader(signal: NodeJS.Signals): void {
     setImmediate(() => {
       if (!this.exited) send(this.pid, signal);
     });
@@ -53,7 +54,7 @@ export class ProcessTree {
    * Sends `signal` to every process of the group; `false` when the group is empty. `true` also when the
    * group has members but none the host may signal (EPERM: they changed their user id).
    */
-  signalGroup(signal: NodeJS.Signals | number): boolean {
+  signalGroup(signal: NodeJS.Signals): boolean {
     return send(-this.pid, signal);
   }
 
@@ -128,11 +129,6 @@ export class ProcessTree {
  * of it may be signalled by the host (its members changed their user id): not gone, so the tree stays
  * alive and tracked until they are, although the signal (and the SIGKILL after killTimeout) reaches none.
  */
-function send(pid: number, signal: NodeJS.Signals | number): boolean {
-  try {
-    process.kill(pid, signal);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+function send(pid: number, signal: NodeJS.Signals | 0): boolean {
+  return signalProcess(pid, signal) !== 'gone';
 }
