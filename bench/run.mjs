@@ -50,8 +50,8 @@ function measure(name, impl, params) {
 // --docs-only: render the last results (bench/results/latest.json) into docs/performance.md, run nothing.
 if ('docs-only' in flags) {
   const last = JSON.parse(readFileSync(join(here, 'results', 'latest.json'), 'utf8'));
-  writeDocs(join(here, '..', 'docs', 'performance.md'), last);
-  if (last.benchmarks.remote !== undefined) writeDocs(join(here, '..', 'docs', 'remote.md'), last, 'remote');
+  writeDocs(join(here, '..', 'packages', 'rxproc', 'docs', 'performance.md'), last);
+  if (last.benchmarks.remote !== undefined) writeDocs(join(here, '..', 'packages', 'rxproc', 'docs', 'remote.md'), last, 'remote');
   process.exit(0);
 }
 
@@ -124,6 +124,6 @@ writeFileSync(join(here, 'results', `${report.date.slice(0, 19).replace(/:/g, '-
 
 // --write-docs: put the tables into docs/performance.md, between its markers.
 if ('write-docs' in flags) {
-  writeDocs(join(here, '..', 'docs', 'performance.md'), latest);
-  if (latest.benchmarks.remote !== undefined) writeDocs(join(here, '..', 'docs', 'remote.md'), latest, 'remote');
+  writeDocs(join(here, '..', 'packages', 'rxproc', 'docs', 'performance.md'), latest);
+  if (latest.benchmarks.remote !== undefined) writeDocs(join(here, '..', 'packages', 'rxproc', 'docs', 'remote.md'), latest, 'remote');
 }
