@@ -26,8 +26,8 @@ export function holds(kind, bytes) {
 
 /**
  * A full GC, then a wait until the process is quiet: right after a full GC of 1 GiB, V8 sweeps on its
- * background threads for about a second, and spawns in that time took three times as long (15 ms against
- * 4 ms) in smoke runs, on 2 cores. Quiet: under 5 ms of CPU time (all threads) in 100 ms, twice in a row.
+ * background threads for about a second, and the first 40 spawns took 2.4 times as long (9 ms against
+ * 3.7 ms, 2 idle cores). Quiet: under 5 ms of CPU time (all threads) in 100 ms, twice in a row.
  */
 export async function settle() {
   if (typeof globalThis.gc !== 'function') throw new Error('settle() needs node --expose-gc');
