@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ALL = ['spawn-seq', 'spawn-par', 'bytes', 'lines', 'lines-ascii', 'pipe', 'pipe-js', 'memory'];
+const ALL = ['spawn-seq', 'spawn-par', 'spawn-heap', 'bytes', 'lines', 'lines-ascii', 'pipe', 'pipe-js', 'memory'];
 const flags = Object.fromEntries(
   process.argv
     .slice(2)
@@ -33,8 +33,9 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function measure(name, impl, params) {
-  const result = spawnSync(process.execPath, [join(here, 'worker.mjs'), name, impl, JSON.stringify(params)], {
+// `nodeArgs`: the Node options a benchmark's worker needs (spawn-heap's heap limit and gc()).
+function measure(name, impl, params, nodeArgs = []) {
+  const result = spawnSync(process.execPath, [...nodeArgs, join(here, 'worker.mjs'), name, impl, JSON.stringify(params)], {
     encoding: 'utf8',
     timeout: 300_000,
     maxBuffer: 1 << 20,
@@ -76,7 +77,7 @@ for (const name of names.length > 0 ? names : ALL) {
   for (let round = 0; round < rounds && (round === 0 || Date.now() - started < budgetMs); round++) {
     const order = impls.map((_, k) => impls[(k + round) % impls.length]);
     for (const impl of order) {
-      const result = measure(name, impl, params);
+      const result = measure(name, impl, params, benchmark.nodeArgs);
       if (result.failed !== undefined) failures[impl] = result.failed;
       else if (!result.ok) throw new Error(`${name}/${impl}: wrong result (${result.units})`);
       else runs[impl].push({ ...result, round });
