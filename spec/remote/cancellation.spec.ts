@@ -5,7 +5,7 @@ import { filter, firstValueFrom, Observable, take, toArray } from 'rxjs';
 import { ProcessTimeoutError, spawn$, type ProcessEvent, type RemoteHost } from '../../packages/rxproc/src/index.js';
 import { delay, outcome } from '../support/outcome.js';
 import { eventually, isAlive, markedProcesses } from '../support/processes.js';
-import { remoteProcesses, useSshd } from '../support/sshd.js';
+import { remoteProcesses, useSshd, WRAPPER_CASES } from '../support/sshd.js';
 
 // The test sshd is on this machine, so the remote pids can be checked in /proc.
 const TREE = 'sleep 300 & echo $!; sleep 300 & echo $!; wait';
@@ -38,12 +38,7 @@ describe('remote: cancel = kill, over ssh', function () {
   const sshd = useSshd();
   const host = (extra: Partial<RemoteHost> = {}): RemoteHost => ({ ...sshd().host, ...extra });
 
-  for (const [name, extra] of [
-    ['perl wrapper, shared connection', {}],
-    ['perl wrapper, own connection', { multiplex: false }],
-    ['sh wrapper, shared connection', { wrapper: 'sh' }],
-    ['sh wrapper, own connection', { wrapper: 'sh', multiplex: false }],
-  ] as const) {
+  for (const [name, extra] of WRAPPER_CASES) {
     it(`unsubscribing kills the remote process and its children (${name})`, async () => {
       const { pids, stop } = await startTree(spawn$('sh', ['-c', TREE], { host: host(extra) }), 2);
       expect(pids).to.have.length(3);

@@ -3,7 +3,7 @@ import { BehaviorSubject, NEVER, Observable, Subject } from 'rxjs';
 import { pipeTo, ProcessTimeoutError, spawn$, type ProcessEvent, type RemoteHost } from '../../packages/rxproc/src/index.js';
 import { outcome, output } from '../support/outcome.js';
 import { eventually, isAlive } from '../support/processes.js';
-import { useSshd } from '../support/sshd.js';
+import { useSshd, WRAPPER_CASES } from '../support/sshd.js';
 
 /** Prints `ready` and its pid, then runs until a signal; on SIGTERM it prints its last words and exits 143. */
 const LAST_WORDS = `trap 'echo last words; exit 143' TERM; echo ready $$; while :; do sleep 0.05; done`;
@@ -32,13 +32,7 @@ describe('remote: stop (stop and still see the end), over ssh', function () {
   const sshd = useSshd();
   const host = (extra: Partial<RemoteHost> = {}): RemoteHost => ({ ...sshd().host, ...extra });
 
-  for (const [name, extra] of [
-    ['perl wrapper, shared connection', {}],
-    ['perl wrapper, own connection', { multiplex: false }],
-    ['perl wrapper, a full shared connection: the stop goes on one of its own', { maxSessions: 1 }],
-    ['sh wrapper, shared connection', { wrapper: 'sh' }],
-    ['sh wrapper, own connection', { wrapper: 'sh', multiplex: false }],
-  ] as const) {
+  for (const [name, extra] of [...WRAPPER_CASES, ['perl wrapper, a full shared connection: the stop goes on one of its own', { maxSessions: 1 }]] as const) {
     it(`the last words after SIGTERM, then exit, then complete (${name})`, async () => {
       const result = await outcome(stopWhenReady((stop) => spawn$('sh', ['-c', LAST_WORDS], { host: host(extra), stop })));
       expect(result.error).to.equal(undefined);

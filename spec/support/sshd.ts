@@ -149,3 +149,11 @@ export function useSshd(): () => TestSshd {
   });
   return () => sshd!;
 }
+
+/** Both wrappers, on a shared and on an own connection: what a remote guarantee is proven under. */
+export const WRAPPER_CASES = [
+  ['perl wrapper, shared connection', {}],
+  ['perl wrapper, own connection', { multiplex: false }],
+  ['sh wrapper, shared connection', { wrapper: 'sh' }],
+  ['sh wrapper, own connection', { wrapper: 'sh', multiplex: false }],
+] as const;

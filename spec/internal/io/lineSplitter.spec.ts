@@ -26,6 +26,19 @@ function reference(text: string): string[] {
   return parts;
 }
 
+/** The lines (and pieces of overlong lines: the splitter cuts them) of `chunks`, with `limit` bytes a line. */
+function cutLines(limit: number, chunks: readonly Buffer[]): string[] {
+  const out: string[] = [];
+  const splitter = new LineSplitter(
+    limit,
+    (line) => out.push(line),
+    () => true,
+  );
+  for (const chunk of chunks) splitter.push(chunk);
+  splitter.end();
+  return out;
+}
+
 describe('LineSplitter', () => {
   it('splits on \\n and \\r\\n and keeps a lone \\r', () => {
     expect(split([Buffer.from('a\nb\r\nc\rd\n')])).to.deep.equal(['a', 'b', 'c\rd']);
@@ -125,17 +138,7 @@ describe('LineSplitter', () => {
     );
     fc.assert(
       fc.property(text, fc.array(fc.nat(), { maxLength: 12 }), fc.integer({ min: 1, max: 12 }), (text, offsets, limit) => {
-        const pieces = (chunks: readonly Buffer[]): string[] => {
-          const out: string[] = [];
-          const splitter = new LineSplitter(
-            limit,
-            (line) => out.push(line),
-            () => true,
-          );
-          for (const chunk of chunks) splitter.push(chunk);
-          splitter.end();
-          return out;
-        };
+        const pieces = (chunks: readonly Buffer[]): string[] => cutLines(limit, chunks);
         const bytes = Buffer.from(text);
         const out = pieces(cutAt(bytes, offsets));
         // the same pieces as when the text arrives in one chunk
@@ -217,17 +220,7 @@ describe('LineSplitter', () => {
   it('property: any bytes cut into pieces at the limit give the same pieces whatever the chunking', () => {
     fc.assert(
       fc.property(anyBytes, fc.array(fc.nat(), { maxLength: 12 }), fc.integer({ min: 1, max: 12 }), (bytes, offsets, limit) => {
-        const pieces = (chunks: readonly Buffer[]): string[] => {
-          const out: string[] = [];
-          const splitter = new LineSplitter(
-            limit,
-            (line) => out.push(line),
-            () => true,
-          );
-          for (const chunk of chunks) splitter.push(chunk);
-          splitter.end();
-          return out;
-        };
+        const pieces = (chunks: readonly Buffer[]): string[] => cutLines(limit, chunks);
         expect(pieces(cutAt(bytes, offsets))).to.deep.equal(pieces([bytes]));
       }),
       { numRuns: 3000 },
