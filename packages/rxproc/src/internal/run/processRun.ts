@@ -48,6 +48,8 @@ export class ProcessRun implements HandleSink {
     if (!this.handle.start(this, this.io) || this.ended) return;
     const { options: own } = this.spec;
     const options = this.stopByPipeline && own.stop !== undefined ? { ...own, stop: undefined } : own;
+    // Most runs have none of them: nothing to make on the path every spawn takes.
+    if (options.signals === undefined && options.timeout === undefined && options.stop === undefined) return;
     this.controls = new RunControls(options, { fail: this.fail, signal: this.sendSignal, timeout: this.onTimeout, stop: () => this.stop() });
     this.controls.start(() => this.ended);
   }
