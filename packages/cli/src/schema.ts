@@ -71,17 +71,19 @@ const host = z.union([
 
 const stage = z.strictObject({ ...command, host: host.optional(), from: z.enum(['stdout', 'stderr', 'all']).optional() }).superRefine(oneCommand);
 
-const regex = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'a valid regular expression' },
-);
+/** A JavaScript regular expression; when it is not one, the message says why, in the engine's words. */
+const regex = z.string().superRefine((source, ctx) => {
+  try {
+    new RegExp(source);
+  } catch (error) {
+    // "Invalid regular expression: /(/: Unterminated group" → "Unterminated group"
+    const why = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${why}` });
+  }
+});
+
+/** Env files to read, a path or a list of them, relative to the task file (see taskEnvironment.ts). */
+const envFile = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 const restartWhen = z.enum(['never', 'on-failure', 'always']);
 
@@ -91,6 +93,7 @@ const task = z
     host: host.optional(),
     cwd: z.string().min(1).optional(),
     env: z.record(z.string().regex(/^[^=\0]+$/, 'a variable name (not empty, no "=")'), z.string()).optional(),
+    envFile: envFile.optional(),
     pipe: z.array(stage).min(1).optional(),
     restart: z
       .union([
@@ -116,6 +119,8 @@ const task = z
 export const taskFileSchema = z.strictObject({
   tasks: byName(task).refine((tasks) => Object.keys(tasks).length > 0, 'at least one task'),
   until: name.optional(),
+  dotenv: z.boolean().optional(),
+  envFile: envFile.optional(),
 });
 
 export type TaskFile = z.infer<typeof taskFileSchema>;
