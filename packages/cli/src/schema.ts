@@ -46,6 +46,11 @@ const command = {
   sh: z.string().min(1).optional(),
 };
 
+/** Run on a map even when its other keys have problems, so that every problem of a task is told at once. */
+const alongsideOtherProblems = {
+  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+};
+
 function oneCommand(value: { cmd?: string; sh?: string; args?: string[] }, ctx: z.RefinementCtx): void {
   if ((value.cmd === undefined) === (value.sh === undefined)) {
     ctx.addIssue({ code: 'custom', message: 'needs exactly one of "cmd" (with "args") or "sh"' });
@@ -69,7 +74,9 @@ const host = z.union([
     .transform((settings) => settings as unknown as RemoteHost),
 ]);
 
-const stage = z.strictObject({ ...command, host: host.optional(), from: z.enum(['stdout', 'stderr', 'all']).optional() }).superRefine(oneCommand);
+const stage = z
+  .strictObject({ ...command, host: host.optional(), from: z.enum(['stdout', 'stderr', 'all']).optional() })
+  .superRefine(oneCommand, alongsideOtherProblems);
 
 /** A JavaScript regular expression; when it is not one, the message says why, in the engine's words. */
 const regex = z.string().superRefine((source, ctx) => {
@@ -113,7 +120,7 @@ const task = z
     killSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2']).optional(),
     killTimeout: z.number().min(0).max(MAX_TIMER_MS).optional(),
   })
-  .superRefine(oneCommand);
+  .superRefine(oneCommand, alongsideOtherProblems);
 
 /** The shape of `rxproc.yaml` / `rxproc.json`. */
 export const taskFileSchema = z.strictObject({
