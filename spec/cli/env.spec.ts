@@ -109,6 +109,26 @@ tasks:
     expect(Number(pid)).to.equal(spawned!.pid);
   });
 
+  it('a YAML alias used by two tasks is read from each task’s own environment', () => {
+    const dir = project(
+      `tasks:
+  one:
+    cmd: sh
+    args: &show [-c, 'echo "\${WHO} $$$$"']
+    envFile: one.env
+  two:
+    cmd: sh
+    args: *show
+    envFile: two.env
+`,
+      { 'one.env': 'WHO=one\n', 'two.env': 'WHO=two\n' },
+    );
+    const { code, stdout } = rxproc(['run', '--json'], dir);
+    expect(code).to.equal(0);
+    const pids = new Map(events(stdout).flatMap((e) => (e.event === 'spawn' ? [[String(e.task), Number(e.pid)] as const] : [])));
+    expect(output(stdout)).to.deep.equal({ one: [`one ${pids.get('one')}`], two: [`two ${pids.get('two')}`] });
+  });
+
   it('an undefined variable without a default is a file error naming the variable, the file, the line and the key; nothing runs', () => {
     const dir = project(`tasks:
   first: { sh: 'touch ran' }

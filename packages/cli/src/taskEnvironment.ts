@@ -45,13 +45,15 @@ export function applyEnvironment(raw: unknown, baseDir: string, processEnv: Node
   const fromFiles = new Map<string, Variables>();
   if (!isMap(raw)) return { fromFiles, problems };
   const files = new EnvFiles(baseDir);
-  const shared = { ...(raw.dotenv === false ? {} : files.dotenv(problems)), ...files.envFile(raw.envFile ?? [], ['envFile'], problems) };
-  for (const keys of TOP_KEYS) interpolateAt(raw, keys, [], { ...processEnv, ...shared }, problems);
+  const common = { ...(raw.dotenv === false ? {} : files.dotenv(problems)), ...files.envFile(raw.envFile ?? [], ['envFile'], problems) };
+  for (const keys of TOP_KEYS) interpolateAt(raw, keys, [], { ...processEnv, ...common }, problems);
   if (!isMap(raw.tasks)) return { fromFiles, problems };
-  for (const [name, task] of Object.entries(raw.tasks)) {
-    if (!isMap(task)) continue;
+  for (const [name, shared] of Object.entries(raw.tasks)) {
+    if (!isMap(shared)) continue;
+    const task = { ...shared };
+    set(raw.tasks, name, task);
     const path = ['tasks', name];
-    const own = { ...shared, ...files.envFile(task.envFile ?? [], [...path, 'envFile'], problems) };
+    const own = { ...common, ...files.envFile(task.envFile ?? [], [...path, 'envFile'], problems) };
     fromFiles.set(name, own);
     const below = { ...processEnv, ...own };
     interpolateAt(task, ['env'], path, below, problems);
@@ -68,8 +70,8 @@ function interpolateAt(node: unknown, keys: readonly string[], path: string[], e
   const [key, ...rest] = keys as [string, ...string[]];
   const container = node as Record<string, unknown>;
   for (const k of key === '*' ? Object.keys(container) : Object.hasOwn(container, key) ? [key] : []) {
-    const value = container[k];
-    if (typeof value === 'string' && rest.length === 0) container[k] = interpolated(value, [...path, k], env, problems);
+    const value = copied(container, k);
+    if (typeof value === 'string' && rest.length === 0) set(container, k, interpolated(value, [...path, k], env, problems));
     else interpolateAt(value, rest, [...path, k], env, problems);
   }
 }
@@ -77,10 +79,28 @@ function interpolateAt(node: unknown, keys: readonly string[], path: string[], e
 function interpolateAll(node: unknown, path: string[], env: NodeJS.ProcessEnv, problems: FileProblem[]): void {
   if (typeof node !== 'object' || node === null) return;
   const container = node as Record<string, unknown>;
-  for (const [k, value] of Object.entries(container)) {
-    if (typeof value === 'string') container[k] = interpolated(value, [...path, k], env, problems);
+  for (const k of Object.keys(container)) {
+    const value = copied(container, k);
+    if (typeof value === 'string') set(container, k, interpolated(value, [...path, k], env, problems));
     else interpolateAll(value, [...path, k], env, problems);
   }
+}
+
+/**
+ * `container[k]`, a map or a list replaced by a copy of its own first: a YAML alias (`*defaults`) is one
+ * object in every place it is used, and each place is interpolated from its own task's environment.
+ */
+function copied(container: Record<string, unknown>, k: string): unknown {
+  const value = container[k];
+  if (typeof value !== 'object' || value === null) return value;
+  const copy = Array.isArray(value) ? [...(value as unknown[])] : { ...value };
+  set(container, k, copy);
+  return copy;
+}
+
+/** `container[k] = value`, also for a key named "__proto__" (an `env` name may be), which `=` would not set. */
+function set(container: Record<string, unknown>, k: string, value: unknown): void {
+  Object.defineProperty(container, k, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function interpolated(value: string, path: string[], env: NodeJS.ProcessEnv, problems: FileProblem[]): string {
