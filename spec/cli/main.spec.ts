@@ -267,9 +267,10 @@ tasks:
 tasks:
   stubborn:
     sh: |
-      sh -c 'trap "echo term >> got-term" TERM; echo $$; while :; do sleep 0.1; done' & wait
+      sh -c 'trap "echo term >> got-term" TERM; echo $$$$; while :; do sleep 0.1; done' & wait
     killTimeout: 1500
 `);
+    // ($$$$: rxproc reads $$ as one "$", so the shell gets $$, its pid.)
     // The grandchild notes the SIGTERM in a file and lives on; only the SIGKILL after killTimeout ends it. So
     // if it is gone when the summary arrives (looked at as the record arrives), the stop waited for it.
     let grandchild = 0;

@@ -15,11 +15,11 @@ describe('taskGraph', () => {
   });
 
   it('names a cycle in full, and an unknown task', () => {
-    expect(checkGraph(file({ a: { dependsOn: ['b'] }, b: { dependsOn: ['a'] } }))?.message).to.equal('dependsOn has a cycle: a → b → a');
-    expect(checkGraph(file({ a: { dependsOn: ['a'] } }))?.message).to.equal('dependsOn has a cycle: a → a');
-    expect(checkGraph(file({ a: { dependsOn: ['zz'] } }))).to.deep.equal({ path: ['tasks', 'a', 'dependsOn'], message: 'no task named "zz" (tasks: a)' });
-    expect(checkGraph(file({ a: {} }, 'b'))?.path).to.deep.equal(['until']);
-    expect(checkGraph(file({ a: {}, b: { dependsOn: { a: 'completed' } } }, 'b'))).to.equal(undefined);
+    expect(checkGraph(file({ a: { dependsOn: ['b'] }, b: { dependsOn: ['a'] } }))[0]?.message).to.equal('dependsOn has a cycle: a → b → a');
+    expect(checkGraph(file({ a: { dependsOn: ['a'] } }))[0]?.message).to.equal('dependsOn has a cycle: a → a');
+    expect(checkGraph(file({ a: { dependsOn: ['zz'] } }))).to.deep.equal([{ path: ['tasks', 'a', 'dependsOn'], message: 'no task named "zz" (tasks: a)' }]);
+    expect(checkGraph(file({ a: {} }, 'b'))[0]?.path).to.deep.equal(['until']);
+    expect(checkGraph(file({ a: {}, b: { dependsOn: { a: 'completed' } } }, 'b'))).to.deep.equal([]);
   });
 
   it('stops dependents before what they depend on, in waves', () => {

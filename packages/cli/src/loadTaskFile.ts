@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap, LineCounter, parseDocument } from 'yaml';
+import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { checkTaskOptions } from './checkTaskOptions.js';
+import { closest, keysAt } from './didYouMean.js';
+import type { FileProblem } from './envFiles.js';
 import { taskFileSchema, type TaskFile } from './schema.js';
+import { applyEnvironment } from './taskEnvironment.js';
 import { checkGraph } from './taskGraph.js';
 
 /** A task file that cannot be used: its message names the file, the line, the key and what was expected. */
@@ -22,10 +25,11 @@ export function findTaskFile(given: string | undefined, cwd: string): string {
 }
 
 /**
- * Reads, parses (YAML, of which JSON is a part) and checks a task file: its shape, its task graph, and each
- * process's options as the library checks them. Nothing runs before the whole file has passed.
+ * Reads, parses (YAML, of which JSON is a part) and checks a task file: its env files and `${VAR}`s (see
+ * taskEnvironment.ts), its shape, its task graph, and each process's options as the library checks them.
+ * Every problem found is reported, in the file's order. Nothing runs before the whole file has passed.
  */
-export function loadTaskFile(path: string): TaskFile {
+export function loadTaskFile(path: string, processEnv: NodeJS.ProcessEnv = process.env): TaskFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -39,32 +43,56 @@ export function loadTaskFile(path: string): TaskFile {
     throw new TaskFileError(`${path}:${first.linePos?.[0].line ?? '?'}: not valid YAML/JSON: ${first.message.split('\n')[0]!.replace(/:$/, '')}`);
   }
   if (doc.contents === null) throw new TaskFileError(`${path}:1: the file is empty: it needs a "tasks:" map`);
-  const parsed = taskFileSchema.safeParse(doc.toJS());
-  if (!parsed.success) throw new TaskFileError(describeIssues(path, parsed.error.issues, doc, lineCounter));
-  const problem = checkGraph(parsed.data) ?? checkTaskOptions(parsed.data, dirname(path));
-  if (problem !== undefined) {
-    throw new TaskFileError(`${path}:${lineOf(doc, lineCounter, problem.path)}: ${problem.path.join('.')}: ${problem.message}`);
+  const raw: unknown = doc.toJS();
+  const environment = applyEnvironment(raw, dirname(path), processEnv);
+  const parsed = taskFileSchema.safeParse(raw);
+  const found = [
+    ...environment.problems.map((problem) => located(doc, lineCounter, problem)),
+    ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => locatedIssues(doc, lineCounter, issue))),
+  ];
+  if (found.length === 0 && parsed.success) {
+    for (const [name, variables] of environment.fromFiles) {
+      const task = parsed.data.tasks[name]!;
+      if (Object.keys(variables).length > 0) task.env = { ...variables, ...task.env };
+    }
+    found.push(...[...checkGraph(parsed.data), ...checkTaskOptions(parsed.data, dirname(path))].map((problem) => located(doc, lineCounter, problem)));
+  }
+  if (found.length > 0 || !parsed.success) {
+    // In the file's order (a stable sort: problems of one line stay in the order they were found).
+    found.sort((a, b) => (a.line === '?' ? Infinity : a.line) - (b.line === '?' ? Infinity : b.line));
+    // A task-wide option is checked with each of its processes: the same problem is told once.
+    throw new TaskFileError([...new Set(found.map(({ line, key, message }) => `${path}:${line}: ${key}: ${message}`))].join('\n'));
   }
   return parsed.data;
 }
 
-function describeIssues(path: string, issues: readonly z.core.$ZodIssue[], doc: ReturnType<typeof parseDocument>, lines: LineCounter): string {
-  const shown = issues.slice(0, 5).map((raw) => {
-    const issue = deepest(raw);
-    const where = issue.path.map(String);
-    const key = where.length === 0 ? '(top level)' : where.join('.');
-    // An unknown key is found on its own line, not on its parent's (nor on its value's); a bad key (a task
-    // name) on its own line too, not on its value's.
-    const line =
-      issue.code === 'unrecognized_keys'
-        ? keyLine(doc, lines, where, String(issue.keys[0]))
-        : issue.code === 'invalid_key' && where.length > 0
-          ? keyLine(doc, lines, where.slice(0, -1), where.at(-1)!)
-          : lineOf(doc, lines, where);
-    return `${path}:${line}: ${key}: ${explain(issue)}`;
-  });
-  const more = issues.length > 5 ? `\n(and ${issues.length - 5} more)` : '';
-  return `${shown.join('\n')}${more}`;
+/** A problem, ready to print: its line, its key (a dotted path) and what is wrong. */
+interface Located {
+  readonly line: number | '?';
+  readonly key: string;
+  readonly message: string;
+}
+
+function located(doc: Document, lines: LineCounter, { path, message }: FileProblem): Located {
+  return { line: lineOf(doc, lines, path), key: path.length === 0 ? '(top level)' : path.join('.'), message };
+}
+
+/** A schema issue as problems: one per unknown key (each on its own line, with a "did you mean"), else one. */
+function locatedIssues(doc: Document, lines: LineCounter, raw: z.core.$ZodIssue): Located[] {
+  const issue = deepest(raw);
+  const where = issue.path.map(String);
+  const key = where.length === 0 ? '(top level)' : where.join('.');
+  if (issue.code === 'unrecognized_keys') {
+    // An unknown key is found on its own line, not on its parent's (nor on its value's).
+    const known = keysAt(taskFileSchema, issue.path);
+    return issue.keys.map((unknown) => {
+      const meant = closest(unknown, known);
+      return { line: keyLine(doc, lines, where, unknown), key, message: `unknown key "${unknown}"${meant === undefined ? '' : ` (did you mean "${meant}"?)`}` };
+    });
+  }
+  // A bad key (a task name) is found on its own line too, not on its value's.
+  const line = issue.code === 'invalid_key' && where.length > 0 ? keyLine(doc, lines, where.slice(0, -1), where.at(-1)!) : lineOf(doc, lines, where);
+  return [{ line, key, message: explain(issue) }];
 }
 
 /**
@@ -87,7 +115,6 @@ function deepest(issue: z.core.$ZodIssue): z.core.$ZodIssue {
 }
 
 function explain(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
   if (issue.code === 'invalid_key') {
     const inner = issue.issues[0]?.message ?? 'not a valid key';
@@ -98,7 +125,7 @@ function explain(issue: z.core.$ZodIssue): string {
 }
 
 /** The line of key `key` in the map at `path`. */
-function keyLine(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly string[], key: string): number | '?' {
+function keyLine(doc: Document, lines: LineCounter, path: readonly string[], key: string): number | '?' {
   const map: unknown = path.length === 0 ? doc.contents : doc.getIn(path, true);
   if (isMap(map)) {
     const pair = map.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
@@ -109,7 +136,7 @@ function keyLine(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path
 }
 
 /** The line of the deepest node of `path` that exists in the document (1-based), or '?'. */
-function lineOf(doc: ReturnType<typeof parseDocument>, lines: LineCounter, path: readonly string[]): number | '?' {
+function lineOf(doc: Document, lines: LineCounter, path: readonly string[]): number | '?' {
   for (let depth = path.length; depth >= 0; depth--) {
     const node: unknown = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
     const range = (node as { range?: [number, number, number] } | undefined)?.range;

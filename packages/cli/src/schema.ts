@@ -46,6 +46,11 @@ const command = {
   sh: z.string().min(1).optional(),
 };
 
+/** Run on a map even when its other keys have problems, so that every problem of a task is told at once. */
+const alongsideOtherProblems = {
+  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+};
+
 function oneCommand(value: { cmd?: string; sh?: string; args?: string[] }, ctx: z.RefinementCtx): void {
   if ((value.cmd === undefined) === (value.sh === undefined)) {
     ctx.addIssue({ code: 'custom', message: 'needs exactly one of "cmd" (with "args") or "sh"' });
@@ -69,19 +74,23 @@ const host = z.union([
     .transform((settings) => settings as unknown as RemoteHost),
 ]);
 
-const stage = z.strictObject({ ...command, host: host.optional(), from: z.enum(['stdout', 'stderr', 'all']).optional() }).superRefine(oneCommand);
+const stage = z
+  .strictObject({ ...command, host: host.optional(), from: z.enum(['stdout', 'stderr', 'all']).optional() })
+  .superRefine(oneCommand, alongsideOtherProblems);
 
-const regex = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'a valid regular expression' },
-);
+/** A JavaScript regular expression; when it is not one, the message says why, in the engine's words. */
+const regex = z.string().superRefine((source, ctx) => {
+  try {
+    new RegExp(source);
+  } catch (error) {
+    // "Invalid regular expression: /(/: Unterminated group" → "Unterminated group"
+    const why = (error as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+    ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${why}` });
+  }
+});
+
+/** Env files to read, a path or a list of them, relative to the task file (see taskEnvironment.ts). */
+const envFile = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 const restartWhen = z.enum(['never', 'on-failure', 'always']);
 
@@ -91,6 +100,7 @@ const task = z
     host: host.optional(),
     cwd: z.string().min(1).optional(),
     env: z.record(z.string().regex(/^[^=\0]+$/, 'a variable name (not empty, no "=")'), z.string()).optional(),
+    envFile: envFile.optional(),
     pipe: z.array(stage).min(1).optional(),
     restart: z
       .union([
@@ -110,12 +120,14 @@ const task = z
     killSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2']).optional(),
     killTimeout: z.number().min(0).max(MAX_TIMER_MS).optional(),
   })
-  .superRefine(oneCommand);
+  .superRefine(oneCommand, alongsideOtherProblems);
 
 /** The shape of `rxproc.yaml` / `rxproc.json`. */
 export const taskFileSchema = z.strictObject({
   tasks: byName(task).refine((tasks) => Object.keys(tasks).length > 0, 'at least one task'),
   until: name.optional(),
+  dotenv: z.boolean().optional(),
+  envFile: envFile.optional(),
 });
 
 export type TaskFile = z.infer<typeof taskFileSchema>;

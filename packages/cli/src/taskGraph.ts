@@ -16,20 +16,22 @@ export interface GraphProblem {
   readonly message: string;
 }
 
-/** Unknown names in `dependsOn` or `until`, and cycles (named in full). */
-export function checkGraph(file: TaskFile): GraphProblem | undefined {
+/** Unknown names in `dependsOn` or `until`, then (when every name is known) a cycle, named in full. */
+export function checkGraph(file: TaskFile): GraphProblem[] {
   const names = Object.keys(file.tasks);
+  const problems: GraphProblem[] = [];
   if (file.until !== undefined && !names.includes(file.until)) {
-    return { path: ['until'], message: `no task named "${file.until}" (tasks: ${names.join(', ')})` };
+    problems.push({ path: ['until'], message: `no task named "${file.until}" (tasks: ${names.join(', ')})` });
   }
   for (const [name, task] of Object.entries(file.tasks)) {
     for (const dep of dependenciesOf(task).keys()) {
-      if (!names.includes(dep)) return { path: ['tasks', name, 'dependsOn'], message: `no task named "${dep}" (tasks: ${names.join(', ')})` };
+      if (!names.includes(dep)) problems.push({ path: ['tasks', name, 'dependsOn'], message: `no task named "${dep}" (tasks: ${names.join(', ')})` });
     }
   }
+  if (problems.some((problem) => problem.path[0] === 'tasks')) return problems;
   const cycle = findCycle(file);
-  if (cycle !== undefined) return { path: ['tasks', cycle[0]!, 'dependsOn'], message: `dependsOn has a cycle: ${cycle.join(' → ')}` };
-  return undefined;
+  if (cycle !== undefined) problems.push({ path: ['tasks', cycle[0]!, 'dependsOn'], message: `dependsOn has a cycle: ${cycle.join(' → ')}` });
+  return problems;
 }
 
 function findCycle(file: TaskFile): string[] | undefined {
