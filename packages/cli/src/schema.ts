@@ -112,6 +112,23 @@ function probes<T extends z.core.$ZodLooseShape>(timing: T) {
   ] as const;
 }
 
+/**
+ * A map form of `ready` or `liveness` takes exactly one of `forms`: said plainly here, where the union
+ * alone would report a missing key of whichever branch it tried first.
+ */
+function oneForm<T extends z.ZodType>(value: T, forms: readonly string[]) {
+  return z.preprocess((input, ctx) => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+    const given = forms.filter((key) => Object.hasOwn(input, key));
+    if (given.length !== 1) {
+      const which = forms.map((f) => `"${f}"`).join(', ');
+      const message = given.length === 0 ? `needs one of ${which}` : `takes one of ${which}, not ${given.map((f) => `"${f}"`).join(' and ')} together`;
+      ctx.issues.push({ code: 'custom', path: [], message, input, continue: false });
+    }
+    return input;
+  }, value);
+}
+
 const readyProbes = probes({ interval: ms(0).optional(), timeout: ms(1).optional(), deadline: ms(1).optional() });
 const livenessProbes = probes({ interval: ms(0).optional(), timeout: ms(1).optional(), failures: z.number().int().min(1).optional() });
 
@@ -137,8 +154,14 @@ const task = z
         }),
       ])
       .optional(),
-    ready: z.union([regex, z.strictObject({ pattern: regex, deadline: ms(1).optional() }), z.strictObject({ delay: ms(0) }), ...readyProbes]).optional(),
-    liveness: z.union(livenessProbes).optional(),
+    ready: oneForm(z.union([regex, z.strictObject({ pattern: regex, deadline: ms(1).optional() }), z.strictObject({ delay: ms(0) }), ...readyProbes]), [
+      'pattern',
+      'delay',
+      'http',
+      'tcp',
+      'exec',
+    ]).optional(),
+    liveness: oneForm(z.union(livenessProbes), ['http', 'tcp', 'exec']).optional(),
     dependsOn: z.union([z.array(name), byName(z.enum(['ready', 'completed']))]).optional(),
     killSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2']).optional(),
     killTimeout: z.number().min(0).max(MAX_TIMER_MS).optional(),
