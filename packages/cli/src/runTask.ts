@@ -1,8 +1,10 @@
-import { catchError, connect, EMPTY, filter, map, merge, type Observable } from 'rxjs';
+import { catchError, connect, EMPTY, filter, map, merge, Subject, type Observable } from 'rxjs';
 import { lines, withFlowGate, type FlowGate, type ProcessEvent, type RestartEvent } from 'rxproc';
 import { ioTimeout } from './ioTimeout.js';
+import { Liveness } from './liveness.js';
+import { watchReadiness } from './readiness.js';
 import type { Reporter } from './reporter.js';
-import { taskProcess$ } from './taskProcess.js';
+import { stageSpawns, taskProcess$ } from './taskProcess.js';
 import { markReady, type TaskState } from './taskState.js';
 
 /** A line longer than this is printed in pieces of this size (memory stays bounded, nothing is lost). */
@@ -56,16 +58,37 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
   if (typeof ready === 'string') task.readyPattern = new RegExp(ready);
   else if (ready !== undefined && 'pattern' in ready) task.readyPattern = new RegExp(ready.pattern);
   task.startedAt = performance.now();
+  // liveness kills an unhealthy run through the library's `signals` option (see liveness.ts).
+  const kill = task.config.liveness === undefined ? undefined : new Subject<NodeJS.Signals>();
+  let liveness: Liveness | undefined;
   const becomeReady = (): void => {
-    if (markReady(task, reporter)) context.ready(task);
+    if (!markReady(task, reporter)) return;
+    if (task.exitSeen !== true) liveness?.resume();
+    context.ready(task);
   };
   const lastStage = task.config.pipe?.length ?? 0;
   let process$: Observable<ProcessEvent | RestartEvent>;
   try {
-    process$ = taskProcess$(task.config, context.baseDir, task.runs);
+    process$ = taskProcess$(task.config, context.baseDir, task.runs, kill);
   } catch (error) {
     return context.ended(task, 'failed', error);
   }
+  // Probes run where the task's own process runs, with its cwd, env and kill settings.
+  const processOptions = stageSpawns(task.config, context.baseDir)[0]!.options;
+  if (kill !== undefined) {
+    liveness = new Liveness(task, task.config.liveness!, processOptions, (why) => {
+      task.livenessFailure = why;
+      // Not asked to stop: a hung process would not answer, and a clean exit would not count as a failure.
+      reporter.event(task.name, 'unhealthy', { error: why }, `is unhealthy: ${why}: killing it (SIGKILL)`);
+      kill.next('SIGKILL');
+    });
+    task.stopLiveness = () => liveness!.pause();
+  }
+  const failNow = (why: string): void => {
+    task.subscription?.unsubscribe();
+    liveness?.pause();
+    context.ended(task, 'failed', new Error(why));
+  };
   // Subscribed inside the run's flow gate: while rxproc's own output is full, the tasks are held back.
   task.subscription = withFlowGate(context.gate, () =>
     withLines(process$).subscribe({
@@ -74,17 +97,23 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
         if ((event.type === 'spawn' || event.type === 'exit') && event.stage !== undefined && event.stage !== lastStage) return;
         if (event.type === 'line') {
           reporter.line(task.name, event.stream, event.line, task.pid);
+          task.lastLine = event.line;
           if (!task.isReady && task.readyPattern?.test(event.line) === true) becomeReady();
         } else if (event.type === 'spawn') {
           task.exitSeen = false;
           task.pid = event.pid;
           reporter.event(task.name, 'spawn', { pid: event.pid }, `started (pid ${event.pid})`);
+          task.livenessFailure = undefined;
+          if (task.isReady) liveness?.resume();
+          // From the first start on, across restarts, until ready: a probe or a pattern's deadline.
+          if (!task.isReady && task.readyWatch === undefined) task.readyWatch = watchReadiness(task, processOptions, { ready: becomeReady, notReady: failNow });
           if (task.isReady || ready === undefined) return becomeReady();
           task.readyTimer?.();
           // Confirmed after a poll: a task whose exit had already happened when the delay ran out is not ready.
           if (typeof ready === 'object' && 'delay' in ready) task.readyTimer = ioTimeout(ready.delay, becomeReady);
         } else if (event.type === 'exit') {
           task.readyTimer?.();
+          liveness?.pause();
           task.exitCode = event.exitCode;
           task.signal = event.signal;
           task.exitSeen = true;
@@ -97,8 +126,15 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
           reporter.event(task.name, 'restart', { attempt: event.attempt, delayMs: event.delayMs }, `restart #${event.attempt} in ${event.delayMs} ms`);
         }
       },
-      error: (error: unknown) => context.ended(task, 'failed', error),
-      complete: () => context.ended(task, 'completed'),
+      error: (error: unknown) => {
+        liveness?.pause();
+        // A run that liveness killed fails for that reason, not as "killed by SIGKILL".
+        context.ended(task, 'failed', task.livenessFailure === undefined ? error : new Error(task.livenessFailure));
+      },
+      complete: () => {
+        liveness?.pause();
+        context.ended(task, 'completed');
+      },
     }),
   );
 }

@@ -92,6 +92,55 @@ const regex = z.string().superRefine((source, ctx) => {
 /** Env files to read, a path or a list of them, relative to the task file (see taskEnvironment.ts). */
 const envFile = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
+const ms = (min: number) => z.number().min(min).max(MAX_TIMER_MS);
+
+const httpUrl = z.string().refine(
+  (value) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  },
+  { message: 'an http:// or https:// URL' },
+);
+
+/** `host:port` (an IPv6 address in brackets: `[::1]:5432`). */
+export const HOST_PORT = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/;
+const hostPort = z.string().refine((value) => {
+  const port = Number(HOST_PORT.exec(value)?.[3] ?? 0);
+  return port >= 1 && port <= 65_535;
+}, 'host:port, with a port from 1 to 65535');
+
+/** The three probes (`ready` and `liveness`), each with the timing keys given. */
+function probes<T extends z.core.$ZodLooseShape>(timing: T) {
+  return [
+    z.strictObject({ http: httpUrl, ...timing }),
+    z.strictObject({ tcp: hostPort, ...timing }),
+    z.strictObject({ exec: z.string().min(1), ...timing }),
+  ] as const;
+}
+
+/**
+ * A map form of `ready` or `liveness` takes exactly one of `forms`: said plainly here, where the union
+ * alone would report a missing key of whichever branch it tried first.
+ */
+function oneForm<T extends z.ZodType>(value: T, forms: readonly string[]) {
+  return z.preprocess((input, ctx) => {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+    const given = forms.filter((key) => Object.hasOwn(input, key));
+    if (given.length !== 1) {
+      const which = forms.map((f) => `"${f}"`).join(', ');
+      const message = given.length === 0 ? `needs one of ${which}` : `takes one of ${which}, not ${given.map((f) => `"${f}"`).join(' and ')} together`;
+      ctx.issues.push({ code: 'custom', path: [], message, input, continue: false });
+    }
+    return input;
+  }, value);
+}
+
+const readyProbes = probes({ interval: ms(0).optional(), timeout: ms(1).optional(), deadline: ms(1).optional() });
+const livenessProbes = probes({ interval: ms(0).optional(), timeout: ms(1).optional(), failures: z.number().int().min(1).optional() });
+
 const restartWhen = z.enum(['never', 'on-failure', 'always']);
 
 const task = z
@@ -115,12 +164,25 @@ const task = z
         }),
       ])
       .optional(),
-    ready: z.union([regex, z.strictObject({ pattern: regex }), z.strictObject({ delay: z.number().min(0).max(MAX_TIMER_MS) })]).optional(),
+    ready: oneForm(z.union([regex, z.strictObject({ pattern: regex, deadline: ms(1).optional() }), z.strictObject({ delay: ms(0) }), ...readyProbes]), [
+      'pattern',
+      'delay',
+      'http',
+      'tcp',
+      'exec',
+    ]).optional(),
+    liveness: oneForm(z.union(livenessProbes), ['http', 'tcp', 'exec']).optional(),
     dependsOn: z.union([z.array(name), byName(z.enum(['ready', 'completed']))]).optional(),
     killSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2']).optional(),
     killTimeout: z.number().min(0).max(MAX_TIMER_MS).optional(),
   })
-  .superRefine(oneCommand, alongsideOtherProblems);
+  .superRefine(oneCommand, alongsideOtherProblems)
+  .superRefine((value, ctx) => {
+    // liveness kills through the library's `signals`, which a remote process does not take.
+    if (value.liveness !== undefined && value.host !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['liveness'], message: 'not available for a task with "host" (only for a process on this machine)' });
+    }
+  });
 
 /** The shape of `rxproc.yaml` / `rxproc.json`. */
 export const taskFileSchema = z.strictObject({
@@ -133,3 +195,6 @@ export const taskFileSchema = z.strictObject({
 export type TaskFile = z.infer<typeof taskFileSchema>;
 export type TaskConfig = TaskFile['tasks'][string];
 export type StageConfig = z.infer<typeof stage>;
+/** A probe of `ready` or `liveness`: exactly one of `http`, `tcp`, `exec`, with its timing keys. */
+export type ProbeConfig = z.infer<(typeof readyProbes)[number]> | z.infer<(typeof livenessProbes)[number]>;
+export type LivenessConfig = z.infer<(typeof livenessProbes)[number]>;

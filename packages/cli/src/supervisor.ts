@@ -96,6 +96,8 @@ export class Supervisor {
 
   private ended(task: TaskState, status: 'completed' | 'failed', error?: unknown): void {
     task.readyTimer?.();
+    task.readyWatch?.();
+    task.stopLiveness?.();
     task.endedAt = performance.now();
     task.status = status;
     if (status === 'completed') markReady(task, this.reporter);
@@ -144,6 +146,8 @@ export class Supervisor {
     task.endedAt = performance.now();
     task.subscription?.unsubscribe();
     task.readyTimer?.();
+    task.readyWatch?.();
+    task.stopLiveness?.();
     this.reporter.event(task.name, 'stop', { pid: task.pid }, 'stopping');
   }
 

@@ -51,12 +51,19 @@ export function stageSpawns(task: TaskConfig, baseDir: string): StageSpawn[] {
 
 /**
  * A task as a process Observable: its command, the `pipe` stages after it (a kernel pipeline), and its
- * `restart` policy through `retryOnExit`. Every subscription (the first run, each restart) is counted in
+ * `restart` policy through `retryOnExit`. `signals` go to the first stage's process. Every subscription (the first run, each restart) is counted in
  * `runs`, and each stage's `onSettled` tells it when that stage's process tree is gone.
  */
-export function taskProcess$(task: TaskConfig, baseDir: string, runs: RunTracker): Observable<ProcessEvent | RestartEvent> {
+export function taskProcess$(
+  task: TaskConfig,
+  baseDir: string,
+  runs: RunTracker,
+  signals?: Observable<NodeJS.Signals>,
+): Observable<ProcessEvent | RestartEvent> {
   const [first, ...stages] = stageSpawns(task, baseDir).map((stage) => ({ ...stage, options: { ...stage.options, onSettled: () => runs.settled() } }));
-  let pipeline$: Observable<ProcessEvent> = spawn$(first!.command, first!.args, first!.options);
+  // `signals` (liveness's kill) reaches the task's own process, the first stage.
+  const firstOptions = signals === undefined ? first!.options : { ...first!.options, signals };
+  let pipeline$: Observable<ProcessEvent> = spawn$(first!.command, first!.args, firstOptions);
   for (const stage of stages) pipeline$ = pipeline$.pipe(pipeTo(stage.command, stage.args, { ...stage.options, from: stage.from }));
   const counted$ = defer(() => {
     runs.started(1 + stages.length);

@@ -29,6 +29,14 @@ export interface TaskState {
   readyTimer?: CancelTimeout;
   /** The `ready` regex, compiled. */
   readyPattern?: RegExp;
+  /** Cancels the readiness watch: a probe, or a pattern's `deadline` (see readiness.ts). */
+  readyWatch?: () => void;
+  /** The last line of output (what a pattern's `deadline` message quotes). */
+  lastLine?: string;
+  /** Stops the `liveness` checks for good. */
+  stopLiveness?: () => void;
+  /** Why `liveness` killed the current run (cleared at each start). */
+  livenessFailure?: string;
 }
 
 /** Marks the task ready, once (reported when it had a `ready` condition); `false` when it already was. */
@@ -36,6 +44,7 @@ export function markReady(task: TaskState, reporter: Reporter): boolean {
   if (task.isReady) return false;
   task.isReady = true;
   task.readyTimer?.();
+  task.readyWatch?.();
   if (task.config.ready !== undefined) reporter.event(task.name, 'ready', { pid: task.pid }, 'is ready');
   return true;
 }
@@ -47,11 +56,13 @@ export function resultOf(task: TaskState): TaskResult {
       ? (task.failure ?? 'not started')
       : task.status === 'stopped' && task.exitSeen !== true
         ? 'stopped by rxproc'
-        : task.failure?.startsWith('failed to start')
-          ? task.failure.replace(/: .*\[(\w+)\]$/, ' ($1)')
-          : task.signal !== null
-            ? `killed by ${task.signal}`
-            : `exit ${task.exitCode}`;
+        : task.status === 'failed' && task.failure?.startsWith('not ready') === true && task.exitSeen !== true
+          ? 'not ready in time'
+          : task.failure?.startsWith('failed to start')
+            ? task.failure.replace(/: .*\[(\w+)\]$/, ' ($1)')
+            : task.signal !== null
+              ? `killed by ${task.signal}`
+              : `exit ${task.exitCode}`;
   const durationMs = task.startedAt === undefined ? null : (task.endedAt ?? performance.now()) - task.startedAt;
   return { task: task.name, result, exitCode: task.exitCode, signal: task.signal, restarts: task.restarts, durationMs };
 }

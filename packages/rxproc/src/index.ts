@@ -29,6 +29,13 @@ export { pipeTo, type PipeToOptions } from './operators/pipeTo.js';
 export { retryOnExit, type RetryOnExitConfig } from './operators/retryOnExit.js';
 export { exponentialBackoff, type ExponentialBackoffConfig } from './backoff.js';
 
+// Probes
+export { waitForHttp } from './probes/waitForHttp.js';
+export { waitForTcp } from './probes/waitForTcp.js';
+export { waitForExit } from './probes/waitForExit.js';
+export { PROBE_DEFAULTS, type ProbeOptions } from './probes/probeOptions.js';
+export type { ProbeSuccess } from './internal/probe/probeLoop.js';
+
 // Backpressure
 export { FlowGate, withFlowGate } from './flowGate.js';
 
@@ -39,3 +46,4 @@ export { ProcessExitError, ProcessTimeoutError, type ProcessExitErrorDetails } f
 export { OutputLimitError } from './errors/OutputLimitError.js';
 export type { OutputSoFar } from './errors/OutputSoFar.js';
 export { ConnectionError, type ConnectionErrorDetails } from './errors/ConnectionError.js';
+export { ProbeFailedError, type ProbeFailedErrorDetails, type ProbeKind } from './errors/ProbeFailedError.js';
