@@ -83,6 +83,26 @@ const regex = z.string().refine(
   { message: 'a valid regular expression' },
 );
 
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+
+/** A size in bytes: a whole number, or a string such as "10MB", "512KB", "1.5G" (binary units: 1 KB = 1024 bytes). */
+const size = z.union([
+  z.number().int().min(1),
+  z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*(b|k|kb|m|mb|g|gb)?\s*$/i, 'a size: bytes, or a number with B, KB, MB or GB ("10MB")')
+    .transform((text) => {
+      const [, amount, unit = ''] = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text)!;
+      return Math.max(1, Math.floor(Number(amount) * SIZE_UNITS[unit.toLowerCase()]!));
+    }),
+]);
+
+/** A task's log file: a path, or a path with its rotation (the path may be left to the top-level `logDir`). */
+const log = z.union([
+  z.string().min(1),
+  z.strictObject({ file: z.string().min(1).optional(), maxSize: size.optional(), keep: z.number().int().min(0).max(1000).optional() }),
+]);
+
 const restartWhen = z.enum(['never', 'on-failure', 'always']);
 
 const task = z
@@ -109,14 +129,25 @@ const task = z
     dependsOn: z.union([z.array(name), byName(z.enum(['ready', 'completed']))]).optional(),
     killSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2']).optional(),
     killTimeout: z.number().min(0).max(MAX_TIMER_MS).optional(),
+    stop: z.strictObject(command).superRefine(oneCommand).optional(),
+    log: log.optional(),
   })
   .superRefine(oneCommand);
 
 /** The shape of `rxproc.yaml` / `rxproc.json`. */
-export const taskFileSchema = z.strictObject({
-  tasks: byName(task).refine((tasks) => Object.keys(tasks).length > 0, 'at least one task'),
-  until: name.optional(),
-});
+export const taskFileSchema = z
+  .strictObject({
+    tasks: byName(task).refine((tasks) => Object.keys(tasks).length > 0, 'at least one task'),
+    until: name.optional(),
+    logDir: z.string().min(1).optional(),
+  })
+  .superRefine((file, ctx) => {
+    for (const [name, config] of Object.entries(file.tasks)) {
+      if (typeof config.log === 'object' && config.log.file === undefined && file.logDir === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['tasks', name, 'log', 'file'], message: 'needs a "file" (or a top-level "logDir")' });
+      }
+    }
+  });
 
 export type TaskFile = z.infer<typeof taskFileSchema>;
 export type TaskConfig = TaskFile['tasks'][string];

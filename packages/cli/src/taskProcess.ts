@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { defer, type Observable } from 'rxjs';
+import { defer, NEVER, type Observable } from 'rxjs';
 import { exponentialBackoff, pipeTo, retryOnExit, spawn$, type ProcessEvent, type RestartEvent, type SpawnOptions } from 'rxproc';
 import type { RunTracker } from './runTracker.js';
 import type { StageConfig, TaskConfig } from './schema.js';
@@ -14,7 +14,7 @@ export interface StageSpawn {
 }
 
 /** A stage's program and arguments: `cmd` + `args`, or `sh` through `/bin/sh -c`. */
-function commandOf(stage: StageConfig): [string, string[]] {
+export function commandOf(stage: Pick<StageConfig, 'cmd' | 'args' | 'sh'>): [string, string[]] {
   return stage.sh !== undefined ? ['/bin/sh', ['-c', stage.sh]] : [stage.cmd!, stage.args ?? []];
 }
 
@@ -52,11 +52,22 @@ export function stageSpawns(task: TaskConfig, baseDir: string): StageSpawn[] {
 /**
  * A task as a process Observable: its command, the `pipe` stages after it (a kernel pipeline), and its
  * `restart` policy through `retryOnExit`. Every subscription (the first run, each restart) is counted in
- * `runs`, and each stage's `onSettled` tells it when that stage's process tree is gone.
+ * `runs`, and each stage's `onSettled` tells it when that stage's process tree is gone. `stop` is the
+ * library's `stop` option, on the first stage (which stops every stage, upstream first): rxproc stops a
+ * task through it, so the task's last words and its exit are still heard. `extraEnv` (FORCE_COLOR) goes
+ * under the task's own `env`.
  */
-export function taskProcess$(task: TaskConfig, baseDir: string, runs: RunTracker): Observable<ProcessEvent | RestartEvent> {
-  const [first, ...stages] = stageSpawns(task, baseDir).map((stage) => ({ ...stage, options: { ...stage.options, onSettled: () => runs.settled() } }));
-  let pipeline$: Observable<ProcessEvent> = spawn$(first!.command, first!.args, first!.options);
+export function taskProcess$(
+  task: TaskConfig,
+  baseDir: string,
+  runs: RunTracker,
+  stop: Observable<unknown> = NEVER,
+  extraEnv: Readonly<Record<string, string>> = {},
+): Observable<ProcessEvent | RestartEvent> {
+  const withEnv = (options: SpawnOptions): SpawnOptions =>
+    Object.keys(extraEnv).length === 0 ? options : { ...options, env: { ...extraEnv, ...options.env } };
+  const [first, ...stages] = stageSpawns(task, baseDir).map((stage) => ({ ...stage, options: { ...withEnv(stage.options), onSettled: () => runs.settled() } }));
+  let pipeline$: Observable<ProcessEvent> = spawn$(first!.command, first!.args, { ...first!.options, stop });
   for (const stage of stages) pipeline$ = pipeline$.pipe(pipeTo(stage.command, stage.args, { ...stage.options, from: stage.from }));
   const counted$ = defer(() => {
     runs.started(1 + stages.length);
