@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defer, NEVER, type Observable } from 'rxjs';
 import { exponentialBackoff, pipeTo, retryOnExit, spawn$, type ProcessEvent, type RestartEvent, type SpawnOptions } from 'rxproc';
+import { withColourEnv } from './colourEnv.js';
 import type { RunTracker } from './runTracker.js';
 import type { StageConfig, TaskConfig } from './schema.js';
 
@@ -55,7 +56,7 @@ export function stageSpawns(task: TaskConfig, baseDir: string): StageSpawn[] {
  * `runs`, and each stage's `onSettled` tells it when that stage's process tree is gone. `stop` is the
  * library's `stop` option, on the first stage (which stops every stage, upstream first): rxproc stops a
  * task through it, so the task's last words and its exit are still heard. `extraEnv` (FORCE_COLOR) goes
- * under the task's own `env`.
+ * under the task's own `env` (see colourEnv.ts).
  */
 export function taskProcess$(
   task: TaskConfig,
@@ -64,9 +65,10 @@ export function taskProcess$(
   stop: Observable<unknown> = NEVER,
   extraEnv: Readonly<Record<string, string>> = {},
 ): Observable<ProcessEvent | RestartEvent> {
-  const withEnv = (options: SpawnOptions): SpawnOptions =>
-    Object.keys(extraEnv).length === 0 ? options : { ...options, env: { ...extraEnv, ...options.env } };
-  const [first, ...stages] = stageSpawns(task, baseDir).map((stage) => ({ ...stage, options: { ...withEnv(stage.options), onSettled: () => runs.settled() } }));
+  const [first, ...stages] = stageSpawns(task, baseDir).map((stage) => ({
+    ...stage,
+    options: { ...withColourEnv(stage.options, extraEnv), onSettled: () => runs.settled() },
+  }));
   let pipeline$: Observable<ProcessEvent> = spawn$(first!.command, first!.args, { ...first!.options, stop });
   for (const stage of stages) pipeline$ = pipeline$.pipe(pipeTo(stage.command, stage.args, { ...stage.options, from: stage.from }));
   const counted$ = defer(() => {

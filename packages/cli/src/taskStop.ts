@@ -1,4 +1,5 @@
 import { ProcessExitError, SPAWN_DEFAULTS, spawn$, SpawnError, type FlowGate, withFlowGate } from 'rxproc';
+import { withColourEnv } from './colourEnv.js';
 import { ioTimeout } from './ioTimeout.js';
 import type { Reporter } from './reporter.js';
 import { withLines } from './runTask.js';
@@ -41,7 +42,6 @@ export function stopGracefully(task: TaskState, context: StopContext): void {
   const [command, args] = commandOf(stop);
   // The task's own cwd and env (and host), as its first process has them.
   const { options } = stageSpawns(task.config, context.baseDir)[0]!;
-  const env = { ...context.extraEnv, ...options.env };
   let running = true;
   const failed = (why: string): void => {
     running = false;
@@ -61,7 +61,7 @@ export function stopGracefully(task: TaskState, context: StopContext): void {
   });
   task.runs.started(1);
   let pid: number | undefined;
-  const command$ = spawn$(command, args, { ...options, env, onSettled: () => task.runs.settled() });
+  const command$ = spawn$(command, args, { ...withColourEnv(options, context.extraEnv), onSettled: () => task.runs.settled() });
   task.stopCommand = withFlowGate(context.gate, () =>
     withLines(command$).subscribe({
       next: (event) => {
