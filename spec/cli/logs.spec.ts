@@ -63,9 +63,11 @@ tasks:
   one: { sh: 'echo from one' }
   two: { sh: 'echo from two' }
   three: { sh: 'echo from three', log: elsewhere.log }
+  four: { sh: 'echo from four', log: { maxSize: 1MB, keep: 1 } }
 `);
     expect(rxproc(['run'], dir).code).to.equal(0);
-    expect(readdirSync(join(dir, 'logs')).sort()).to.deep.equal(['one.log', 'two.log']);
+    expect(readdirSync(join(dir, 'logs')).sort()).to.deep.equal(['four.log', 'one.log', 'two.log']);
+    expect(entries(join(dir, 'logs/four.log')).map((e) => e.text)).to.include('from four');
     expect(entries(join(dir, 'logs/two.log')).map((e) => e.text)).to.include('from two');
     expect(entries(join(dir, 'elsewhere.log')).map((e) => e.text)).to.include('from three');
   });
