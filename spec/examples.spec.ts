@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lastValueFrom, reduce } from 'rxjs';
 import { spawn$ } from '../packages/rxproc/src/index.js';
@@ -10,6 +11,7 @@ describe('examples', function () {
 
   it('npm start: the CLI demonstration (examples/demo.yaml) ends by itself with exit code 0', async () => {
     const events: string[] = [];
+    rmSync(resolve(root, 'examples/_logs'), { recursive: true, force: true });
     const result = await lastValueFrom(
       spawn$(process.execPath, ['packages/cli/dist/main.js', 'run', 'examples/demo.yaml', '--json'], { cwd: root }).pipe(
         reduce((all, e) => (e.type === 'stdout' ? all + e.data.toString() : all), ''),
@@ -21,6 +23,10 @@ describe('examples', function () {
     }
     expect(events).to.include.members(['server:ready', 'flaky-worker:restart', 'exports:exit', 'check:exit', 'server:stop', ':summary']);
     expect(events.indexOf('exports:spawn')).to.be.greaterThan(events.indexOf('server:ready'));
+    // server's log file: its lines stamped, its last words (on SIGTERM) flushed before the file was closed
+    const log = readFileSync(resolve(root, 'examples/_logs/server.log'), 'utf8');
+    expect(log).to.match(/^\d{4}-\d\d-\d\dT[\d:.]+Z stdout listening on port/m);
+    expect(log).to.match(/Z stdout SIGTERM: closing connections, bye\n/);
   });
 
   it('npm run tour: the library tour runs every example against the built package and ends cleanly', async () => {

@@ -3,6 +3,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
+import { colourEnv } from './colourEnv.js';
 import { findTaskFile, loadTaskFile, TaskFileError } from './loadTaskFile.js';
 import { colorWanted, Reporter } from './reporter.js';
 import type { TaskFile } from './schema.js';
@@ -44,7 +45,10 @@ async function run(file: TaskFile, baseDir: string, options: GlobalOptions): Pro
     });
   };
   const reporter = new Reporter(Object.keys(file.tasks), options.json === true, colorWanted(process.env, process.stdout.isTTY === true), out);
-  const supervisor = new Supervisor(file, baseDir, reporter);
+  const isTTY = process.stdout.isTTY === true;
+  // The same test as rxproc's own colours, and the terminal's depth: what the tasks are told (colourEnv.ts).
+  const depth = isTTY ? process.stdout.getColorDepth() : 1;
+  const supervisor = new Supervisor(file, baseDir, reporter, colourEnv(process.env, isTTY, depth, options.json === true));
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     const code = 128 + (signal === 'SIGINT' ? 2 : 15);

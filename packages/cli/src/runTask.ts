@@ -2,10 +2,11 @@ import { catchError, connect, EMPTY, filter, map, merge, Subject, type Observabl
 import { lines, withFlowGate, type FlowGate, type ProcessEvent, type RestartEvent } from 'rxproc';
 import { ioTimeout } from './ioTimeout.js';
 import { Liveness } from './liveness.js';
+import { LogFile, logOptionsOf } from './logFile.js';
 import { watchReadiness } from './readiness.js';
 import type { Reporter } from './reporter.js';
 import { stageSpawns, taskProcess$ } from './taskProcess.js';
-import { markReady, type TaskState } from './taskState.js';
+import { markReady, showEvent, showLine, type TaskState } from './taskState.js';
 
 /** A line longer than this is printed in pieces of this size (memory stays bounded, nothing is lost). */
 const MAX_LINE = 1024 * 1024;
@@ -13,7 +14,11 @@ const MAX_LINE = 1024 * 1024;
 /** What a task's run needs from the supervisor, and tells it. */
 export interface RunTaskContext {
   readonly baseDir: string;
+  /** The top-level `logDir`. */
+  readonly logDir: string | undefined;
   readonly reporter: Reporter;
+  /** Added to every process's environment (FORCE_COLOR). */
+  readonly extraEnv: Readonly<Record<string, string>>;
   /** Held closed while rxproc's own stdout is full. */
   readonly gate: FlowGate;
   /** Whether the run is stopping: a task about to restart is stopped instead. */
@@ -32,7 +37,7 @@ type Line = { readonly type: 'line'; readonly stream: 'stdout' | 'stderr'; reado
  * subscribed first, so a run's unfinished last line comes before its `exit`, and before an error, which
  * the events branch alone passes on (after both streams' last lines).
  */
-function withLines(process$: Observable<ProcessEvent | RestartEvent>): Observable<ProcessEvent | RestartEvent | Line> {
+export function withLines(process$: Observable<ProcessEvent | RestartEvent>): Observable<ProcessEvent | RestartEvent | Line> {
   return process$.pipe(
     connect((shared) =>
       merge(
@@ -69,7 +74,11 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
   const lastStage = task.config.pipe?.length ?? 0;
   let process$: Observable<ProcessEvent | RestartEvent>;
   try {
-    process$ = taskProcess$(task.config, context.baseDir, task.runs, kill);
+    const log = logOptionsOf(task.name, task.config, context.logDir, context.baseDir);
+    if (log !== undefined && task.log === undefined) {
+      task.log = new LogFile(log, (error) => reporter.info(`${task.name}: cannot write its log file (${error.message}): logging stopped`));
+    }
+    process$ = taskProcess$(task.config, context.baseDir, task.runs, task.stopSignal, context.extraEnv, kill);
   } catch (error) {
     return context.ended(task, 'failed', error);
   }
@@ -79,7 +88,7 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
     liveness = new Liveness(task, task.config.liveness!, processOptions, (why) => {
       task.livenessFailure = why;
       // Not asked to stop: a hung process would not answer, and a clean exit would not count as a failure.
-      reporter.event(task.name, 'unhealthy', { error: why }, `is unhealthy: ${why}: killing it (SIGKILL)`);
+      showEvent(task, reporter, 'unhealthy', { error: why }, `is unhealthy: ${why}: killing it (SIGKILL)`);
       kill.next('SIGKILL');
     });
     task.stopLiveness = () => liveness!.pause();
@@ -96,13 +105,13 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
         // A pipeline's upstream stages: the task's pid and exit are its last stage's, as before.
         if ((event.type === 'spawn' || event.type === 'exit') && event.stage !== undefined && event.stage !== lastStage) return;
         if (event.type === 'line') {
-          reporter.line(task.name, event.stream, event.line, task.pid);
+          showLine(task, reporter, event.stream, event.line);
           task.lastLine = event.line;
           if (!task.isReady && task.readyPattern?.test(event.line) === true) becomeReady();
         } else if (event.type === 'spawn') {
           task.exitSeen = false;
           task.pid = event.pid;
-          reporter.event(task.name, 'spawn', { pid: event.pid }, `started (pid ${event.pid})`);
+          showEvent(task, reporter, 'spawn', { pid: event.pid }, `started (pid ${event.pid})`);
           task.livenessFailure = undefined;
           if (task.isReady) liveness?.resume();
           // From the first start on, across restarts, until ready: a probe or a pattern's deadline.
@@ -116,14 +125,15 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
           liveness?.pause();
           task.exitCode = event.exitCode;
           task.signal = event.signal;
-          task.exitSeen = true;
+          // An exit after rxproc's stop is shown, but the task's result stays "stopped by rxproc".
+          if (task.status !== 'stopped') task.exitSeen = true;
           const how = event.signal === null ? `exit code ${event.exitCode}` : `killed by ${event.signal}`;
-          reporter.event(task.name, 'exit', { pid: event.pid, exitCode: event.exitCode, signal: event.signal }, `exited (${how})`);
+          showEvent(task, reporter, 'exit', { pid: event.pid, exitCode: event.exitCode, signal: event.signal }, `exited (${how})`);
         } else if (event.type === 'restart') {
           // Stopping: a task waiting to restart is not restarted.
-          if (context.isStopping()) return context.stop(task);
+          if (context.isStopping() || task.status === 'stopped') return context.stop(task);
           task.restarts++;
-          reporter.event(task.name, 'restart', { attempt: event.attempt, delayMs: event.delayMs }, `restart #${event.attempt} in ${event.delayMs} ms`);
+          showEvent(task, reporter, 'restart', { attempt: event.attempt, delayMs: event.delayMs }, `restart #${event.attempt} in ${event.delayMs} ms`);
         }
       },
       error: (error: unknown) => {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { RemoteHost } from 'rxproc';
+import { log } from './logSchema.js';
+import { livenessProbes, MAX_TIMER_MS, ms, oneForm, readyProbes } from './probeSchema.js';
 
-/** The longest delay a Node timer takes, in ms: the most any duration of the file can be. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+export { HOST_PORT, type LivenessConfig, type ProbeConfig } from './probeSchema.js';
 
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 const RESERVED_MESSAGE = 'a name reserved by JavaScript objects ("__proto__", "constructor", "prototype")';
@@ -92,55 +93,6 @@ const regex = z.string().superRefine((source, ctx) => {
 /** Env files to read, a path or a list of them, relative to the task file (see taskEnvironment.ts). */
 const envFile = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
-const ms = (min: number) => z.number().min(min).max(MAX_TIMER_MS);
-
-const httpUrl = z.string().refine(
-  (value) => {
-    try {
-      return ['http:', 'https:'].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  },
-  { message: 'an http:// or https:// URL' },
-);
-
-/** `host:port` (an IPv6 address in brackets: `[::1]:5432`). */
-export const HOST_PORT = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/;
-const hostPort = z.string().refine((value) => {
-  const port = Number(HOST_PORT.exec(value)?.[3] ?? 0);
-  return port >= 1 && port <= 65_535;
-}, 'host:port, with a port from 1 to 65535');
-
-/** The three probes (`ready` and `liveness`), each with the timing keys given. */
-function probes<T extends z.core.$ZodLooseShape>(timing: T) {
-  return [
-    z.strictObject({ http: httpUrl, ...timing }),
-    z.strictObject({ tcp: hostPort, ...timing }),
-    z.strictObject({ exec: z.string().min(1), ...timing }),
-  ] as const;
-}
-
-/**
- * A map form of `ready` or `liveness` takes exactly one of `forms`: said plainly here, where the union
- * alone would report a missing key of whichever branch it tried first.
- */
-function oneForm<T extends z.ZodType>(value: T, forms: readonly string[]) {
-  return z.preprocess((input, ctx) => {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
-    const given = forms.filter((key) => Object.hasOwn(input, key));
-    if (given.length !== 1) {
-      const which = forms.map((f) => `"${f}"`).join(', ');
-      const message = given.length === 0 ? `needs one of ${which}` : `takes one of ${which}, not ${given.map((f) => `"${f}"`).join(' and ')} together`;
-      ctx.issues.push({ code: 'custom', path: [], message, input, continue: false });
-    }
-    return input;
-  }, value);
-}
-
-const readyProbes = probes({ interval: ms(0).optional(), timeout: ms(1).optional(), deadline: ms(1).optional() });
-const livenessProbes = probes({ interval: ms(0).optional(), timeout: ms(1).optional(), failures: z.number().int().min(1).optional() });
-
 const restartWhen = z.enum(['never', 'on-failure', 'always']);
 
 const task = z
@@ -175,6 +127,8 @@ const task = z
     dependsOn: z.union([z.array(name), byName(z.enum(['ready', 'completed']))]).optional(),
     killSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2']).optional(),
     killTimeout: z.number().min(0).max(MAX_TIMER_MS).optional(),
+    stop: z.strictObject(command).superRefine(oneCommand).optional(),
+    log: log.optional(),
   })
   .superRefine(oneCommand, alongsideOtherProblems)
   .superRefine((value, ctx) => {
@@ -185,16 +139,22 @@ const task = z
   });
 
 /** The shape of `rxproc.yaml` / `rxproc.json`. */
-export const taskFileSchema = z.strictObject({
-  tasks: byName(task).refine((tasks) => Object.keys(tasks).length > 0, 'at least one task'),
-  until: name.optional(),
-  dotenv: z.boolean().optional(),
-  envFile: envFile.optional(),
-});
+export const taskFileSchema = z
+  .strictObject({
+    tasks: byName(task).refine((tasks) => Object.keys(tasks).length > 0, 'at least one task'),
+    until: name.optional(),
+    logDir: z.string().min(1).optional(),
+    dotenv: z.boolean().optional(),
+    envFile: envFile.optional(),
+  })
+  .superRefine((file, ctx) => {
+    for (const [name, config] of Object.entries(file.tasks)) {
+      if (typeof config.log === 'object' && config.log.file === undefined && file.logDir === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['tasks', name, 'log', 'file'], message: 'needs a "file" (or a top-level "logDir")' });
+      }
+    }
+  });
 
 export type TaskFile = z.infer<typeof taskFileSchema>;
 export type TaskConfig = TaskFile['tasks'][string];
 export type StageConfig = z.infer<typeof stage>;
-/** A probe of `ready` or `liveness`: exactly one of `http`, `tcp`, `exec`, with its timing keys. */
-export type ProbeConfig = z.infer<(typeof readyProbes)[number]> | z.infer<(typeof livenessProbes)[number]>;
-export type LivenessConfig = z.infer<(typeof livenessProbes)[number]>;

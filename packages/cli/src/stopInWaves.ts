@@ -1,24 +1,25 @@
-import { SPAWN_DEFAULTS } from 'rxproc';
 import { ioTimeout } from './ioTimeout.js';
 import type { TaskFile } from './schema.js';
 import { stopWaves } from './taskGraph.js';
+import { stopBudget } from './taskStop.js';
 import type { TaskState } from './taskState.js';
 
-/** Beyond a wave's largest killTimeout, how long its trees may take to be seen gone. */
+/** Beyond a wave's largest stop budget (killTimeout; twice that with a stop command), how long its trees may take to be seen gone. */
 const GRACE_MS = 1000;
 
 const isLive = (task: TaskState): boolean => task.status === 'running' || task.status === 'ready';
 
 /**
  * Resolves once every process tree of the wave's tasks is gone (each stage's `onSettled`, every run's),
- * or at the deadline: the wave's largest killTimeout, which bounds the SIGKILL escalation, and a grace.
+ * or at the deadline: the wave's largest stop budget (a stop command's killTimeout, then killTimeout until
+ * SIGKILL), and a grace.
  * Past it the wave is given up on, after one more I/O poll (a tree whose end is already waiting there is
  * seen).
  */
 function waveSettled(wave: readonly TaskState[]): Promise<void> {
-  const killTimeout = Math.max(0, ...wave.map((task) => task.config.killTimeout ?? SPAWN_DEFAULTS.killTimeout));
+  const budget = Math.max(0, ...wave.map(stopBudget));
   return new Promise((resolve) => {
-    const cancel = ioTimeout(killTimeout + GRACE_MS, resolve);
+    const cancel = ioTimeout(budget + GRACE_MS, resolve);
     void Promise.all(wave.map((task) => task.runs.allSettled())).then(() => {
       cancel();
       resolve();

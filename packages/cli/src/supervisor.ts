@@ -1,11 +1,14 @@
+import { ReplaySubject } from 'rxjs';
 import { FlowGate, killAllNow, ProcessExitError, SpawnError } from 'rxproc';
 import type { Reporter } from './reporter.js';
 import { RunTracker } from './runTracker.js';
 import { runTask, type RunTaskContext } from './runTask.js';
 import type { TaskFile } from './schema.js';
+import { stillStopping } from './stillStopping.js';
 import { stopInWaves } from './stopInWaves.js';
 import { dependenciesOf } from './taskGraph.js';
-import { markReady, resultOf, type TaskState } from './taskState.js';
+import { stopGracefully } from './taskStop.js';
+import { markReady, resultOf, showEvent, type TaskState } from './taskState.js';
 
 /**
  * Runs a task file: starts each task once its dependencies are ready (or completed), and ends when the
@@ -25,6 +28,8 @@ export class Supervisor {
     private readonly file: TaskFile,
     baseDir: string,
     private readonly reporter: Reporter,
+    /** Added to every process's environment (FORCE_COLOR, see colourEnv). */
+    extraEnv: Readonly<Record<string, string>> = {},
   ) {
     this.tasks = Object.entries(file.tasks).map(([name, config]) => ({
       name,
@@ -35,10 +40,13 @@ export class Supervisor {
       exitCode: null,
       signal: null,
       runs: new RunTracker(),
+      stopSignal: new ReplaySubject<void>(1),
     }));
     this.context = {
       baseDir,
+      logDir: file.logDir,
       reporter,
+      extraEnv,
       gate: this.gate,
       isStopping: () => this.finishing !== undefined,
       stop: (task) => this.stopTask(task),
@@ -67,10 +75,13 @@ export class Supervisor {
     for (const task of this.tasks) {
       if (task.status === 'running' || task.status === 'ready') task.status = 'stopped';
       task.subscription?.unsubscribe();
+      task.stopCommand?.unsubscribe();
+      task.stopTimer?.();
     }
     killAllNow();
     this.code ??= code;
     this.reporter.summary(this.tasks.map(resultOf), this.code);
+    for (const task of this.tasks) task.log?.close();
     this.resolveRun(this.code);
   }
 
@@ -98,6 +109,9 @@ export class Supervisor {
     task.readyTimer?.();
     task.readyWatch?.();
     task.stopLiveness?.();
+    task.log?.flush();
+    // Stopped by rxproc: its last words and exit have been shown; its result stays "stopped by rxproc".
+    if (task.status === 'stopped') return;
     task.endedAt = performance.now();
     task.status = status;
     if (status === 'completed') markReady(task, this.reporter);
@@ -135,20 +149,33 @@ export class Supervisor {
   private async shutdown(code: number, why: string): Promise<number> {
     this.code = code;
     this.reporter.info(why);
+    const ticker = stillStopping(this.tasks, this.reporter);
     await stopInWaves(this.file, this.tasks, (task) => this.stopTask(task));
+    ticker();
     this.reporter.summary(this.tasks.map(resultOf), code);
+    for (const task of this.tasks) task.log?.close();
     this.resolveRun(code);
     return code;
   }
 
+  /**
+   * Stops a task through the library's `stop` option (stopGracefully), so its output while it shuts down
+   * is shown. A task with nothing running (its run has exited, a restart is due) is unsubscribed instead, so
+   * nothing new is spawned; so is a stopped task whose run then asks for a restart.
+   */
   private stopTask(task: TaskState): void {
+    const wasStopped = task.status === 'stopped';
     task.status = 'stopped';
-    task.endedAt = performance.now();
-    task.subscription?.unsubscribe();
     task.readyTimer?.();
     task.readyWatch?.();
     task.stopLiveness?.();
-    this.reporter.event(task.name, 'stop', { pid: task.pid }, 'stopping');
+    if (!wasStopped) task.endedAt = task.stopStartedAt = performance.now();
+    if (wasStopped || task.exitSeen === true) {
+      task.subscription?.unsubscribe();
+      if (!wasStopped) showEvent(task, this.reporter, 'stop', { pid: task.pid }, 'stopping');
+      return;
+    }
+    stopGracefully(task, this.context);
   }
 
   private state(name: string): TaskState {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { defer, type Observable } from 'rxjs';
+import { defer, NEVER, type Observable } from 'rxjs';
 import { exponentialBackoff, pipeTo, retryOnExit, spawn$, type ProcessEvent, type RestartEvent, type SpawnOptions } from 'rxproc';
+import { withColourEnv } from './colourEnv.js';
 import type { RunTracker } from './runTracker.js';
 import type { StageConfig, TaskConfig } from './schema.js';
 
@@ -14,7 +15,7 @@ export interface StageSpawn {
 }
 
 /** A stage's program and arguments: `cmd` + `args`, or `sh` through `/bin/sh -c`. */
-function commandOf(stage: StageConfig): [string, string[]] {
+export function commandOf(stage: Pick<StageConfig, 'cmd' | 'args' | 'sh'>): [string, string[]] {
   return stage.sh !== undefined ? ['/bin/sh', ['-c', stage.sh]] : [stage.cmd!, stage.args ?? []];
 }
 
@@ -51,18 +52,26 @@ export function stageSpawns(task: TaskConfig, baseDir: string): StageSpawn[] {
 
 /**
  * A task as a process Observable: its command, the `pipe` stages after it (a kernel pipeline), and its
- * `restart` policy through `retryOnExit`. `signals` go to the first stage's process. Every subscription (the first run, each restart) is counted in
- * `runs`, and each stage's `onSettled` tells it when that stage's process tree is gone.
+ * `restart` policy through `retryOnExit`. Every subscription (the first run, each restart) is counted in
+ * `runs`, and each stage's `onSettled` tells it when that stage's process tree is gone. `stop` is the
+ * library's `stop` option, on the first stage (which stops every stage, upstream first): rxproc stops a
+ * task through it, so the task's last words and its exit are still heard. `extraEnv` (FORCE_COLOR) goes
+ * under the task's own `env` (see colourEnv.ts). `signals` (liveness's kill) go to the first stage's process.
  */
 export function taskProcess$(
   task: TaskConfig,
   baseDir: string,
   runs: RunTracker,
+  stop: Observable<unknown> = NEVER,
+  extraEnv: Readonly<Record<string, string>> = {},
   signals?: Observable<NodeJS.Signals>,
 ): Observable<ProcessEvent | RestartEvent> {
-  const [first, ...stages] = stageSpawns(task, baseDir).map((stage) => ({ ...stage, options: { ...stage.options, onSettled: () => runs.settled() } }));
-  // `signals` (liveness's kill) reaches the task's own process, the first stage.
-  const firstOptions = signals === undefined ? first!.options : { ...first!.options, signals };
+  const [first, ...stages] = stageSpawns(task, baseDir).map((stage) => ({
+    ...stage,
+    options: { ...withColourEnv(stage.options, extraEnv), onSettled: () => runs.settled() },
+  }));
+  // `signals` (liveness's kill) reach the task's own process, the first stage.
+  const firstOptions = { ...first!.options, stop, ...(signals === undefined ? {} : { signals }) };
   let pipeline$: Observable<ProcessEvent> = spawn$(first!.command, first!.args, firstOptions);
   for (const stage of stages) pipeline$ = pipeline$.pipe(pipeTo(stage.command, stage.args, { ...stage.options, from: stage.from }));
   const counted$ = defer(() => {

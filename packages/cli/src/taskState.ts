@@ -1,5 +1,6 @@
-import type { Subscription } from 'rxjs';
+import type { ReplaySubject, Subscription } from 'rxjs';
 import type { CancelTimeout } from './ioTimeout.js';
+import type { LogFile } from './logFile.js';
 import type { Reporter, TaskResult } from './reporter.js';
 import type { RunTracker } from './runTracker.js';
 import type { TaskConfig } from './schema.js';
@@ -37,6 +38,28 @@ export interface TaskState {
   stopLiveness?: () => void;
   /** Why `liveness` killed the current run (cleared at each start). */
   livenessFailure?: string;
+  /** Given to the library as the `stop` option: its value starts the task's `killSignal` (then SIGKILL). */
+  readonly stopSignal: ReplaySubject<void>;
+  /** When rxproc began to stop the task (`performance.now()`), for "still stopping". */
+  stopStartedAt?: number;
+  /** The stop command's run, while it runs. */
+  stopCommand?: Subscription;
+  /** Cancels the stop command's deadline. */
+  stopTimer?: CancelTimeout;
+  /** Its log file (`log`, `logDir`), once opened. */
+  log?: LogFile;
+}
+
+/** A line of the task's output (or its stop command's): on the console, and in its log file. */
+export function showLine(task: TaskState, reporter: Reporter, stream: 'stdout' | 'stderr', text: string, pid = task.pid): void {
+  reporter.line(task.name, stream, text, pid);
+  task.log?.write(stream, text);
+}
+
+/** Something that happened to the task: on the console (under rxproc), and in its log file (as `rxproc`). */
+export function showEvent(task: TaskState, reporter: Reporter, event: string, details: Record<string, unknown>, text: string): void {
+  reporter.event(task.name, event, details, text);
+  task.log?.write('rxproc', text);
 }
 
 /** Marks the task ready, once (reported when it had a `ready` condition); `false` when it already was. */
