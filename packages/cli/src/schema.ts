@@ -69,6 +69,13 @@ const host = z.union([
     .transform((settings) => settings as unknown as RemoteHost),
 ]);
 
+/** A task's terminal has one output: there is no stdout to hand to a `pipe` stage (the library refuses it too). */
+function ttyAlone(value: { tty?: boolean; pipe?: unknown }, ctx: z.RefinementCtx): void {
+  if (value.tty === true && value.pipe !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['tty'], message: 'cannot be used with "pipe": a terminal has one output, and no pipe to hand to the next process' });
+  }
+}
+
 const stage = z.strictObject({ ...command, host: host.optional(), from: z.enum(['stdout', 'stderr', 'all']).optional() }).superRefine(oneCommand);
 
 const regex = z.string().refine(
@@ -109,8 +116,10 @@ const task = z
     dependsOn: z.union([z.array(name), byName(z.enum(['ready', 'completed']))]).optional(),
     killSignal: z.enum(['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGKILL', 'SIGUSR1', 'SIGUSR2']).optional(),
     killTimeout: z.number().min(0).max(MAX_TIMER_MS).optional(),
+    tty: z.boolean().optional(),
   })
-  .superRefine(oneCommand);
+  .superRefine(oneCommand)
+  .superRefine(ttyAlone);
 
 /** The shape of `rxproc.yaml` / `rxproc.json`. */
 export const taskFileSchema = z.strictObject({

@@ -14,17 +14,28 @@ export type PtyModule = Pick<typeof import('@lydell/node-pty'), 'spawn'>;
  * package gets. `loaded` is the module once it was imported.
  */
 export const ptyLoader: { load: () => Promise<PtyModule>; loaded: PtyModule | undefined } = {
-  load: async () => (await import('@lydell/node-pty')).default,
+  load: async () => {
+    // A CommonJS package: Node's ESM loader puts it on `default`, a CommonJS build of rxproc gets it whole.
+    const module: Partial<PtyModule> & { default?: PtyModule } = await import('@lydell/node-pty');
+    return module.default ?? (module as PtyModule);
+  },
   loaded: undefined,
 };
 
 let loading: Promise<PtyModule> | undefined;
 
-/** The PTY package, importing it on first use; a failed import is tried again next time (it may be installed by then). */
+/**
+ * The PTY package, importing it on first use. `loading` is kept only while under way: once loaded,
+ * `loaded` answers; a failure is tried again next time (it may have been installed by then).
+ */
 export function loadPty(): Promise<PtyModule> {
   if (ptyLoader.loaded !== undefined) return Promise.resolve(ptyLoader.loaded);
   loading ??= ptyLoader.load().then(
-    (module) => (ptyLoader.loaded = module),
+    (module) => {
+      loading = undefined;
+      if (typeof module?.spawn !== 'function') throw new TypeError(`${PTY_PACKAGE} has no spawn function (an unexpected version?)`);
+      return (ptyLoader.loaded = module);
+    },
     (error: unknown) => {
       loading = undefined;
       throw error;

@@ -72,6 +72,8 @@ export class PtyHandle implements ProcessHandle {
     this.tree = new ProcessTree(term.pid, this.leader, options, this.onTreeSettled);
     track(this.tree);
     if (options.watchdog === true) guard(term.pid, options.killTimeout);
+    // The tree hears of the exit also after release (it is what settles a stopped tree): never disposed.
+    term.onExit(() => this.leader.emit('exit'));
     this.listeners = [term.onData(this.onData), term.onExit(this.onExit)];
     sink.next({ type: 'spawn', pid: term.pid });
     if (this.released) return false;
@@ -124,7 +126,6 @@ export class PtyHandle implements ProcessHandle {
 
   /** Reported after the terminal's output was read to its end (or 200 ms after the exit, the package's bound). */
   private readonly onExit = ({ exitCode, signal }: { exitCode: number; signal?: number }): void => {
-    this.leader.emit('exit');
     const name = signal === undefined || signal === 0 ? null : (SIGNAL_NAMES.get(signal) ?? null);
     const end: RunEnd = { pid: this.tree!.pid, exitCode: name === null ? exitCode : null, signal: name };
     this.report((sink) => sink.exited());

@@ -16,7 +16,8 @@ import { ProcessRun } from './processRun.js';
  * then, see `remoteSide.ts`) first gets a session on a connection for each remote stage. A local run never
  * loads the remote code. A stage with `tty` first loads the PTY package (once; see `loadPty.ts`).
  */
-export function runStages(subscriber: Subscriber<ProcessEvent>, stages: readonly StageSpec[], startedAt = performance.now()): void {
+export function runStages(subscriber: Subscriber<ProcessEvent>, stages: readonly StageSpec[]): void {
+  const startedAt = performance.now();
   const start = (handles: readonly ProcessHandle[]): void => {
     if (stages.length === 1) new ProcessRun(subscriber, stages[0]!, handles[0]!, startedAt).start();
     else runPipeline(subscriber, stages, handles, startedAt);
@@ -30,7 +31,7 @@ export function runStages(subscriber: Subscriber<ProcessEvent>, stages: readonly
   const tty = stages.find((stage) => stage.options.tty !== undefined);
   if (tty !== undefined && ptyLoader.loaded === undefined) {
     loadPty().then(
-      () => (subscriber.closed ? abandoned() : withFlowGate(gate, () => runStages(subscriber, stages, startedAt))),
+      () => (subscriber.closed ? abandoned() : withFlowGate(gate, openStages)),
       (error: unknown) => {
         subscriber.error(ptyMissing(tty, error, startedAt));
         abandoned();
@@ -38,12 +39,16 @@ export function runStages(subscriber: Subscriber<ProcessEvent>, stages: readonly
     );
     return;
   }
-  if (stages.every((stage) => stage.options.host === undefined)) return start(stages.map((stage) => localHandleFor(stage, startedAt)));
-  remoteSide().then(
-    ({ openRemoteStages }) => {
-      if (subscriber.closed) return abandoned();
-      withFlowGate(gate, () => openRemoteStages(subscriber, stages, startedAt, start, abandoned));
-    },
-    (error: unknown) => subscriber.error(error),
-  );
+  openStages();
+
+  function openStages(): void {
+    if (stages.every((stage) => stage.options.host === undefined)) return start(stages.map((stage) => localHandleFor(stage, startedAt)));
+    remoteSide().then(
+      ({ openRemoteStages }) => {
+        if (subscriber.closed) return abandoned();
+        withFlowGate(gate, () => openRemoteStages(subscriber, stages, startedAt, start, abandoned));
+      },
+      (error: unknown) => subscriber.error(error),
+    );
+  }
 }
