@@ -75,6 +75,13 @@ const host = z.union([
     .transform((settings) => settings as unknown as RemoteHost),
 ]);
 
+/** A task's terminal has one output: there is no stdout to hand to a `pipe` stage (the library refuses it too). */
+function ttyAlone(value: { tty?: boolean; pipe?: unknown }, ctx: z.RefinementCtx): void {
+  if (value.tty === true && value.pipe !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['tty'], message: 'cannot be used with "pipe": a terminal has one output, and no pipe to hand to the next process' });
+  }
+}
+
 const stage = z
   .strictObject({ ...command, host: host.optional(), from: z.enum(['stdout', 'stderr', 'all']).optional() })
   .superRefine(oneCommand, alongsideOtherProblems);
@@ -129,8 +136,10 @@ const task = z
     killTimeout: z.number().min(0).max(MAX_TIMER_MS).optional(),
     stop: z.strictObject(command).superRefine(oneCommand).optional(),
     log: log.optional(),
+    tty: z.boolean().optional(),
   })
   .superRefine(oneCommand, alongsideOtherProblems)
+  .superRefine(ttyAlone, alongsideOtherProblems)
   .superRefine((value, ctx) => {
     // liveness kills through the library's `signals`, which a remote process does not take.
     if (value.liveness !== undefined && value.host !== undefined) {

@@ -38,7 +38,7 @@ export function stageSpawns(task: TaskConfig, baseDir: string): StageSpawn[] {
     watchdog: true,
   };
   const [command, args] = commandOf(task);
-  const spawns = [{ command, args, options: { ...common, ...where(task, baseDir) } }];
+  const spawns = [{ command, args, options: { ...common, ...where(task, baseDir), ...(task.tty === true ? { tty: true } : {}) } }];
   // A stage runs where its own `host` says (here by default), like pipeTo in the library.
   // The task's cwd is for the stages on the same side: here for a local task, there for a remote one.
   for (const stage of task.pipe ?? []) {

@@ -1,4 +1,5 @@
 import type { IpcOptions } from './ipcOptions.js';
+import type { TtyOptions } from './ttyOptions.js';
 import type { RemoteHost } from './remoteHost.js';
 import type { Observable } from 'rxjs';
 
@@ -37,7 +38,7 @@ export type OutputOption = 'pipe' | 'inherit' | 'ignore' | FileRedirect;
  * Options of {@link spawn$}. Every option is checked when `spawn$` is called; a wrong one throws a
  * `TypeError` naming it.
  */
-export interface SpawnOptions extends IpcOptions {
+export interface SpawnOptions extends IpcOptions, TtyOptions {
   /** Working directory of the child. Default: the host's `process.cwd()`. */
   readonly cwd?: string;
   /**

@@ -69,7 +69,12 @@ export function pipeTo(
   return (source) => {
     if (source instanceof ProcessObservable) {
       const upstream = source.stages[source.stages.length - 1]!;
-      const { stdout, stderr, host } = upstream.options;
+      const { stdout, stderr, host, tty } = upstream.options;
+      if (tty !== undefined) {
+        throw new TypeError(
+          `pipeTo: the upstream process ${upstream.command} runs in a terminal (option "tty"), which has no pipe to hand over; drop "tty", or pipe its events through JavaScript (e.g. lines() before pipeTo)`,
+        );
+      }
       if ((from === 'stdout' && stdout !== 'pipe') || (from === 'stderr' && stderr !== 'pipe') || (from === 'all' && stdout !== 'pipe' && stderr !== 'pipe')) {
         const what = from === 'all' ? 'its stdout and stderr' : `its ${from}`;
         throw new TypeError(

@@ -43,7 +43,8 @@ export function streamsOf(child: ChildProcess): ReadonlyArray<ChildProcess['stdi
   return child.stdio ?? [];
 }
 
-function buildEnv({ env, extendEnv }: ResolvedOptions): NodeJS.ProcessEnv {
+/** The child's environment: `env` over `process.env` (or alone), an `undefined` value removing the variable. */
+export function buildEnv({ env, extendEnv }: ResolvedOptions): NodeJS.ProcessEnv {
   if (env === undefined) return extendEnv ? process.env : {};
   const merged: NodeJS.ProcessEnv = extendEnv ? { ...process.env, ...env } : { ...env };
   // Node would pass `undefined` on as the string "undefined": undefined means "remove".

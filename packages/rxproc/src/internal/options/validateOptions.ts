@@ -1,5 +1,6 @@
 import { isObservable } from 'rxjs';
 import { resolveHost, type ResolvedHost } from './resolveHost.js';
+import { checkTty, type ResolvedTty } from './checkTty.js';
 import { checkIpcOptions, isId, isMs, isSignalName, MAX_ID, MAX_TIMER_MS, reject } from './checks.js';
 import { SPAWN_DEFAULTS, type OutputOption, type SpawnOptions } from '../../options.js';
 
@@ -7,9 +8,11 @@ import { SPAWN_DEFAULTS, type OutputOption, type SpawnOptions } from '../../opti
 export type ResolvedOptions = Required<
   Pick<SpawnOptions, 'killSignal' | 'killTimeout' | 'drainTimeout' | 'extendEnv' | 'successExitCodes' | 'stdout' | 'stderr'>
 > &
-  Omit<SpawnOptions, 'killSignal' | 'killTimeout' | 'drainTimeout' | 'extendEnv' | 'successExitCodes' | 'stdout' | 'stderr' | 'host'> & {
+  Omit<SpawnOptions, 'killSignal' | 'killTimeout' | 'drainTimeout' | 'extendEnv' | 'successExitCodes' | 'stdout' | 'stderr' | 'host' | 'tty'> & {
     /** The remote host, checked and with its defaults; `undefined` for a local process. */
     readonly host?: ResolvedHost;
+    /** The terminal's size with `tty`; `undefined` without a terminal. */
+    readonly tty?: ResolvedTty;
   };
 
 const KNOWN = new Set<string>([
@@ -35,6 +38,7 @@ const KNOWN = new Set<string>([
   'ipc',
   'send',
   'serialization',
+  'tty',
 ]);
 
 /** Signals whose default action neither ends a process nor can be relied on to (ignore, stop, continue). */
@@ -98,6 +102,7 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
     if (o[name] !== undefined && !isId(o[name])) reject(where, name, `an integer from 0 to ${MAX_ID}`, o[name]);
   }
   checkIpcOptions(where, o);
+  const tty = checkTty(where, o);
   const host = resolveHost(where, o);
   if (o.uid !== undefined && o.gid === undefined) {
     // setuid alone keeps the host's group: root's gid 0, with all it may read and write.
@@ -109,6 +114,7 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
   return {
     ...options,
     host,
+    tty,
     env: options.env === undefined ? undefined : Object.freeze({ ...options.env }),
     stdout: checkOutput(where, 'stdout', o.stdout ?? 'pipe'),
     stderr: checkOutput(where, 'stderr', o.stderr ?? 'pipe'),

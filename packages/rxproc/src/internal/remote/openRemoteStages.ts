@@ -1,6 +1,6 @@
 import type { Subscriber } from 'rxjs';
 import type { ProcessEvent } from '../../events.js';
-import { LocalHandle } from '../local/localHandle.js';
+import { localHandleFor } from '../local/localHandleFor.js';
 import type { StageSpec } from '../options/stageSpec.js';
 import type { ProcessHandle } from '../processHandle.js';
 import { acquireSessions } from './pool/acquireSessions.js';
@@ -29,7 +29,7 @@ export function openRemoteStages(
       const pipelineStop = stages.length > 1 && stages.some((stage) => stage.options.stop !== undefined);
       const handles = stages.map((stage, i) => {
         const session = sessions[i];
-        return session === undefined ? new LocalHandle(stage, startedAt) : new RemoteHandle(stage, session, startedAt, pipelineStop);
+        return session === undefined ? localHandleFor(stage, startedAt) : new RemoteHandle(stage, session, startedAt, pipelineStop);
       });
       start(handles);
     },

@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { groupHasLiveMember } from './groupMembers.js';
 import { signalProcess } from './signalProcess.js';
 import { ioTimeout, type CancelTimeout } from '../io/ioTimeout.js';
@@ -7,6 +6,11 @@ import { ioTimeout, type CancelTimeout } from '../io/ioTimeout.js';
 export interface KillConfig {
   readonly killSignal: NodeJS.Signals;
   readonly killTimeout: number;
+}
+
+/** What tells a tree that its leader exited and was reaped: Node's `ChildProcess`, or a PTY process's stand-in. */
+export interface LeaderExit {
+  once(event: 'exit', listener: () => void): unknown;
 }
 
 /** Probing an exited child's group for stragglers: first after this many ms, doubling up to the max. */
@@ -31,7 +35,7 @@ export class ProcessTree {
 
   constructor(
     readonly pid: number,
-    child: ChildProcess,
+    child: LeaderExit,
     readonly config: KillConfig,
     private readonly onSettled: (tree: ProcessTree) => void,
   ) {
