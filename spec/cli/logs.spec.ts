@@ -1,17 +1,9 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { eventually } from '../support/processes.js';
-import { rxproc, startRxproc, taskDir } from './support.js';
+import { rxproc, startRxproc, useTaskDirs } from './support.js';
 
-const root = resolve(__dirname, '../..');
-const dirs: string[] = [];
-const make = (text: string): string => {
-  const dir = taskDir(text);
-  dirs.push(dir);
-  return dir;
-};
 /** `<ISO 8601> <stream> <text>` */
 const ENTRY = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) (stdout|stderr|rxproc) (.*)$/;
 const entries = (file: string): Array<{ time: string; stream: string; text: string }> =>
@@ -26,13 +18,7 @@ const entries = (file: string): Array<{ time: string; stream: string; text: stri
 
 describe('rxproc run: log files (through the built bin)', function () {
   this.timeout(60000);
-  before(function () {
-    this.timeout(120000);
-    if (!existsSync(resolve(root, 'packages/cli/dist/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-  });
-  after(() => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
+  const make = useTaskDirs();
 
   it('writes each line with its time and stream, relative to the task file, and leaves the console as it was', () => {
     const dir = make(`

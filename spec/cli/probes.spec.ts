@@ -1,16 +1,8 @@
 import { expect } from 'chai';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo } from 'node:net';
 import { rxproc, startRxproc, taskDir } from './support.js';
-
-/** A port nothing listens on: one the kernel gave, then closed. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
-}
+import { freePort } from '../support/ports.js';
 
 const names = (seen: Array<Record<string, unknown>>): string[] => seen.filter((r) => r.event !== undefined).map((r) => `${String(r.task)} ${String(r.event)}`);
 

@@ -1,17 +1,7 @@
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { eventually } from '../support/processes.js';
-import { events, rxproc, startRxproc, taskDir } from './support.js';
+import { events, rxproc, startRxproc, useTaskDirs } from './support.js';
 
-const root = resolve(__dirname, '../..');
-const dirs: string[] = [];
-const make = (text: string): string => {
-  const dir = taskDir(text);
-  dirs.push(dir);
-  return dir;
-};
 const said = (stdout: string, task: string): string[] =>
   events(stdout)
     .filter((e) => e.task === task && typeof e.line === 'string')
@@ -20,13 +10,7 @@ const messages = (stdout: string): string[] => events(stdout).flatMap((e) => (ty
 
 describe('rxproc run: stopping you can see, and stop commands (through the built bin)', function () {
   this.timeout(60000);
-  before(function () {
-    this.timeout(120000);
-    if (!existsSync(resolve(root, 'packages/cli/dist/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-  });
-  after(() => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  });
+  const make = useTaskDirs();
 
   it("shows a task's last words and its exit when rxproc stops it; its result stays 'stopped by rxproc'", () => {
     const dir = make(`

@@ -1,5 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -55,4 +55,24 @@ export function startRxproc(
   });
   const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
   return { child, seen, exited };
+}
+
+/**
+ * For a describe block of end-to-end specs: the built bin (built first if it is missing), and `make`, which
+ * writes a task file into a folder of its own; the folders are removed after the block.
+ */
+export function useTaskDirs(): (text: string, file?: string) => string {
+  const dirs: string[] = [];
+  before(function () {
+    this.timeout(120000);
+    if (!existsSync(BIN)) execFileSync('npm', ['run', 'build'], { cwd: resolve(__dirname, '../..'), stdio: 'ignore' });
+  });
+  after(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return (text, file) => {
+    const dir = taskDir(text, file);
+    dirs.push(dir);
+    return dir;
+  };
 }

@@ -1,18 +1,10 @@
 import { expect } from 'chai';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { lastValueFrom } from 'rxjs';
 import { ProbeFailedError, waitForTcp } from '../../packages/rxproc/src/index.js';
 import { delay } from '../support/outcome.js';
 import { eventually } from '../support/processes.js';
-
-/** A port that nothing listens on: one the kernel gave, then closed. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
-}
+import { freePort } from '../support/ports.js';
 
 describe('waitForTcp', () => {
   let server: Server | undefined;
