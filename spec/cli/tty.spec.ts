@@ -1,21 +1,28 @@
 import { expect } from 'chai';
-import { rmSync } from 'node:fs';
 import { eventually, isAlive } from '../support/processes.js';
-import { events, rxproc, startRxproc, taskDir } from './support.js';
-
-const dirs: string[] = [];
-const make = (text: string): string => {
-  const dir = taskDir(text);
-  dirs.push(dir);
-  return dir;
-};
+import { events, rxproc, startRxproc, useTaskDirs } from './support.js';
 
 const IS_TTY = 'test -t 1 && echo terminal || echo pipe';
 
 describe('rxproc run: tty (a terminal for a task)', function () {
   this.timeout(60_000);
-  after(() => {
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  const make = useTaskDirs();
+
+  it("the terminal is the task's own: its exec probe and its stop command run without one", () => {
+    const dir = make(`tasks:
+  term:
+    sh: "trap 'exit 0' TERM; echo up; while :; do sleep 0.05; done"
+    tty: true
+    ready: { exec: 'test ! -t 0 && test ! -t 1', interval: 50, deadline: 20000 }
+    stop: { sh: 'test -t 1 && echo stop-in-terminal || echo stop-in-pipe' }
+  after: { sh: 'echo probed', dependsOn: [term] }
+until: after
+`);
+    const { code, stdout } = rxproc(['run', '--json'], dir);
+    expect(code).to.equal(0);
+    const said = events(stdout).flatMap((e) => (typeof e.line === 'string' ? [e.line] : []));
+    expect(said).to.include('probed');
+    expect(said).to.include('stop-in-pipe');
   });
 
   it('a task with tty: true runs in a terminal, one without does not; the exit code counts as usual', () => {

@@ -5,7 +5,7 @@ import { Liveness } from './liveness.js';
 import { LogFile, logOptionsOf } from './logFile.js';
 import { watchReadiness } from './readiness.js';
 import type { Reporter } from './reporter.js';
-import { stageSpawns, taskProcess$ } from './taskProcess.js';
+import { sideProcessOptions, taskProcess$ } from './taskProcess.js';
 import { markReady, showEvent, showLine, type TaskState } from './taskState.js';
 
 /** A line longer than this is printed in pieces of this size (memory stays bounded, nothing is lost). */
@@ -83,7 +83,7 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
     return context.ended(task, 'failed', error);
   }
   // Probes run where the task's own process runs, with its cwd, env and kill settings.
-  const processOptions = stageSpawns(task.config, context.baseDir)[0]!.options;
+  const processOptions = sideProcessOptions(task.config, context.baseDir);
   if (kill !== undefined) {
     liveness = new Liveness(task, task.config.liveness!, processOptions, (why) => {
       task.livenessFailure = why;

@@ -8,7 +8,7 @@ import { stillStopping } from './stillStopping.js';
 import { stopInWaves } from './stopInWaves.js';
 import { dependenciesOf } from './taskGraph.js';
 import { stopGracefully } from './taskStop.js';
-import { markReady, resultOf, showEvent, type TaskState } from './taskState.js';
+import { cancelWatches, markReady, resultOf, showEvent, type TaskState } from './taskState.js';
 
 /**
  * Runs a task file: starts each task once its dependencies are ready (or completed), and ends when the
@@ -22,6 +22,9 @@ export class Supervisor {
   /** Held closed while rxproc's own stdout is full. */
   readonly gate = new FlowGate();
   private resolveRun!: (code: number) => void;
+  private summarised = false;
+  /** Stops the "still stopping" lines of a stop under way. */
+  private stopTicker: (() => void) | undefined;
   private readonly context: RunTaskContext;
 
   constructor(
@@ -71,18 +74,28 @@ export class Supervisor {
 
   /** A second Ctrl-C: SIGKILL every process tree at once, then the summary; the run's code stays. */
   killNow(code: number): void {
+    if (this.summarised) return;
     this.reporter.info('killing every task now (SIGKILL)');
+    this.stopTicker?.();
     for (const task of this.tasks) {
       if (task.status === 'running' || task.status === 'ready') task.status = 'stopped';
+      cancelWatches(task);
       task.subscription?.unsubscribe();
       task.stopCommand?.unsubscribe();
       task.stopTimer?.();
     }
     killAllNow();
     this.code ??= code;
-    this.reporter.summary(this.tasks.map(resultOf), this.code);
+    this.summarise(this.code);
+  }
+
+  /** The summary, the log files closed, and the run's end: once, whether the stop waves or a second Ctrl-C get there first. */
+  private summarise(code: number): void {
+    if (this.summarised) return;
+    this.summarised = true;
+    this.reporter.summary(this.tasks.map(resultOf), code);
     for (const task of this.tasks) task.log?.close();
-    this.resolveRun(this.code);
+    this.resolveRun(code);
   }
 
   private startWhatCan(): void {
@@ -106,9 +119,7 @@ export class Supervisor {
   }
 
   private ended(task: TaskState, status: 'completed' | 'failed', error?: unknown): void {
-    task.readyTimer?.();
-    task.readyWatch?.();
-    task.stopLiveness?.();
+    cancelWatches(task);
     task.log?.flush();
     // Stopped by rxproc: its last words and exit have been shown; its result stays "stopped by rxproc".
     if (task.status === 'stopped') return;
@@ -149,12 +160,10 @@ export class Supervisor {
   private async shutdown(code: number, why: string): Promise<number> {
     this.code = code;
     this.reporter.info(why);
-    const ticker = stillStopping(this.tasks, this.reporter);
+    this.stopTicker = stillStopping(this.tasks, this.reporter);
     await stopInWaves(this.file, this.tasks, (task) => this.stopTask(task));
-    ticker();
-    this.reporter.summary(this.tasks.map(resultOf), code);
-    for (const task of this.tasks) task.log?.close();
-    this.resolveRun(code);
+    this.stopTicker();
+    this.summarise(code);
     return code;
   }
 
@@ -166,9 +175,7 @@ export class Supervisor {
   private stopTask(task: TaskState): void {
     const wasStopped = task.status === 'stopped';
     task.status = 'stopped';
-    task.readyTimer?.();
-    task.readyWatch?.();
-    task.stopLiveness?.();
+    cancelWatches(task);
     if (!wasStopped) task.endedAt = task.stopStartedAt = performance.now();
     if (wasStopped || task.exitSeen === true) {
       task.subscription?.unsubscribe();

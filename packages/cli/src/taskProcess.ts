@@ -51,6 +51,14 @@ export function stageSpawns(task: TaskConfig, baseDir: string): StageSpawn[] {
 }
 
 /**
+ * The options of the processes run beside a task's own (its probes, its stop command): its first process's
+ * cwd, env, host and kill settings, but never its terminal (`tty`), which belongs to the task's process.
+ */
+export function sideProcessOptions(task: TaskConfig, baseDir: string): SpawnOptions {
+  return { ...stageSpawns(task, baseDir)[0]!.options, tty: undefined };
+}
+
+/**
  * A task as a process Observable: its command, the `pipe` stages after it (a kernel pipeline), and its
  * `restart` policy through `retryOnExit`. Every subscription (the first run, each restart) is counted in
  * `runs`, and each stage's `onSettled` tells it when that stage's process tree is gone. `stop` is the

@@ -62,6 +62,13 @@ export function showEvent(task: TaskState, reporter: Reporter, event: string, de
   task.log?.write('rxproc', text);
 }
 
+/** Stops what watches the task: the `ready` delay, its probe or pattern deadline, and `liveness`. */
+export function cancelWatches(task: TaskState): void {
+  task.readyTimer?.();
+  task.readyWatch?.();
+  task.stopLiveness?.();
+}
+
 /** Marks the task ready, once (reported when it had a `ready` condition); `false` when it already was. */
 export function markReady(task: TaskState, reporter: Reporter): boolean {
   if (task.isReady) return false;

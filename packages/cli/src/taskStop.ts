@@ -3,7 +3,7 @@ import { withColourEnv } from './colourEnv.js';
 import { ioTimeout } from './ioTimeout.js';
 import type { Reporter } from './reporter.js';
 import { withLines } from './runTask.js';
-import { commandOf, stageSpawns } from './taskProcess.js';
+import { commandOf, sideProcessOptions } from './taskProcess.js';
 import { showEvent, showLine, type TaskState } from './taskState.js';
 
 /** What stopping a task needs from the run. */
@@ -41,7 +41,7 @@ export function stopGracefully(task: TaskState, context: StopContext): void {
   const killTimeout = task.config.killTimeout ?? SPAWN_DEFAULTS.killTimeout;
   const [command, args] = commandOf(stop);
   // The task's own cwd and env (and host), as its first process has them.
-  const { options } = stageSpawns(task.config, context.baseDir)[0]!;
+  const options = sideProcessOptions(task.config, context.baseDir);
   let running = true;
   const failed = (why: string): void => {
     running = false;

@@ -47,9 +47,10 @@ export function typeInto(term: PtyKeyboard, source: Observable<string | Uint8Arr
     return () => safely(() => subscription.unsubscribe());
   }
   const onData = (chunk: Buffer): void => type(chunk);
-  source.on('data', onData).once('end', end);
+  // The previous stage's stdout, handed over: nobody else listens for its errors, which would crash the host.
+  source.on('data', onData).once('end', end).on('error', fail);
   return () => {
-    source.removeListener('data', onData).removeListener('end', end);
+    source.removeListener('data', onData).removeListener('end', end).removeListener('error', fail);
     source.destroy();
   };
 }

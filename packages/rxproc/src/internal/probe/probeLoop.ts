@@ -74,10 +74,16 @@ export function probeLoop(probe: ProbeKind, target: string, options: ResolvedPro
         else wait = setTimeout(next, options.interval);
       };
       cancelAttemptTimer = ioTimeout(options.timeout, () => done(false, `timed out after ${options.timeout} ms`));
-      cancelAttempt = attempt(done);
+      try {
+        cancelAttempt = attempt(done);
+      } catch (error) {
+        // Never a throw out of a timer callback or the subscribe: an attempt that cannot start failed.
+        cancelAttempt = undefined;
+        done(false, error instanceof Error ? error.message : String(error));
+      }
       // An attempt that ended at once (inside `attempt`) must not leave its cancel behind.
       if (finished) {
-        cancelAttempt();
+        cancelAttempt?.();
         cancelAttempt = undefined;
       }
     };

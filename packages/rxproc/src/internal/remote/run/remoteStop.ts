@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { ResolvedHost } from '../../options/resolveHost.js';
 import { borrowSession } from '../pool/pools.js';
 import { processArgs } from '../sshArgs.js';
@@ -15,6 +15,13 @@ export type StopOutcome = 'sent' | 'gone' | 'failed';
  * the returned function cancels (and stops the ssh, if it still runs).
  */
 export function requestStop(host: ResolvedHost, pid: number, control: string, done: (outcome: StopOutcome) => void): () => void {
+  let command: string;
+  try {
+    command = stopCommand(pid, control);
+  } catch {
+    done('failed');
+    return () => undefined;
+  }
   const session = borrowSession(host);
   let finished = false;
   const finish = (outcome: StopOutcome | undefined): void => {
@@ -23,15 +30,15 @@ export function requestStop(host: ResolvedHost, pid: number, control: string, do
     session?.release();
     if (outcome !== undefined) done(outcome);
   };
-  let command: string;
+  let ssh: ChildProcess;
   try {
-    command = stopCommand(pid, control);
+    // stdin /dev/null: this ssh has nothing to send. Its words are not needed: the status says it all.
+    ssh = spawn(host.sshPath, processArgs(host, session?.controlPath, command), { stdio: 'ignore' });
   } catch {
+    // Never a throw out of terminate(): a stop that cannot be sent is one that failed (ssh is closed instead).
     finish('failed');
     return () => undefined;
   }
-  // stdin /dev/null: this ssh has nothing to send. Its words are not needed: the status says it all.
-  const ssh = spawn(host.sshPath, processArgs(host, session?.controlPath, command), { stdio: 'ignore' });
   ssh.once('error', () => finish('failed'));
   ssh.once('close', (code) => finish(code === 0 ? 'sent' : code === WRAPPER_GONE ? 'gone' : 'failed'));
   return () => {
