@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from '../internal/options/checks.js';
+import { isMs, MAX_TIMER_MS, reject } from '../internal/options/checks.js';
 
 /** How a probe retries (`waitForHttp`, `waitForTcp`, `waitForExit`); every field is optional. */
 export interface ProbeOptions {
@@ -29,23 +29,19 @@ export const PROBE_DEFAULTS: ResolvedProbeOptions = Object.freeze({ interval: 50
 
 const KEYS = new Set(Object.keys(PROBE_DEFAULTS));
 
-const isMs = (value: unknown, min: number): boolean => typeof value === 'number' && value >= min && value <= MAX_TIMER_MS;
-
 /** Checks the options at call time: a `TypeError` naming the function, the option and the value. */
-export function resolveProbeOptions(fn: string, options: ProbeOptions | undefined, extra: ReadonlySet<string> = new Set()): ResolvedProbeOptions {
+export function resolveProbeOptions(fn: string, options: ProbeOptions | undefined): ResolvedProbeOptions {
   if (options === undefined) return PROBE_DEFAULTS;
   if (typeof options !== 'object' || options === null) throw new TypeError(`${fn}: options must be an object, got ${String(options)}`);
   for (const key of Object.keys(options)) {
-    if (!KEYS.has(key) && !extra.has(key)) throw new TypeError(`${fn}: unknown option "${key}" (known: ${[...KEYS, ...extra].join(', ')})`);
+    if (!KEYS.has(key)) throw new TypeError(`${fn}: unknown option "${key}" (known: ${[...KEYS].join(', ')})`);
   }
   const resolved = { ...PROBE_DEFAULTS, ...stripUndefined(options) };
-  const bad = (key: string, expected: string): never => {
-    throw new TypeError(`${fn}: option "${key}" must be ${expected}, got ${String((resolved as Record<string, unknown>)[key])}`);
-  };
-  if (!isMs(resolved.interval, 0)) bad('interval', `milliseconds from 0 to ${MAX_TIMER_MS}`);
-  if (!isMs(resolved.timeout, 1)) bad('timeout', `milliseconds from 1 to ${MAX_TIMER_MS}`);
-  if (!isMs(resolved.deadline, 1) && resolved.deadline !== Infinity) bad('deadline', `milliseconds from 1 to ${MAX_TIMER_MS}, or Infinity`);
-  if (!(Number.isInteger(resolved.attempts) && resolved.attempts >= 1) && resolved.attempts !== Infinity) bad('attempts', 'a whole number from 1, or Infinity');
+  const { interval, timeout, deadline, attempts } = resolved;
+  if (!isMs(interval, 0, false)) reject(fn, 'interval', `milliseconds from 0 to ${MAX_TIMER_MS}`, interval);
+  if (!isMs(timeout, 1, false)) reject(fn, 'timeout', `milliseconds from 1 to ${MAX_TIMER_MS}`, timeout);
+  if (!isMs(deadline, 1)) reject(fn, 'deadline', `milliseconds from 1 to ${MAX_TIMER_MS}, or Infinity`, deadline);
+  if (!(Number.isInteger(attempts) && attempts >= 1) && attempts !== Infinity) reject(fn, 'attempts', 'a whole number from 1, or Infinity', attempts);
   return resolved;
 }
 

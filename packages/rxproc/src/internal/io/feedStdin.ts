@@ -33,7 +33,7 @@ export function feedStdin(stdin: Writable, source: Observable<string | Uint8Arra
     source.subscribe({
       next: (chunk) => {
         if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
-          fail(new TypeError(`stdin: the Observable emitted ${describe(chunk)}; expected a string or a Uint8Array`));
+          fail(notAChunk(chunk));
         } else if (stdin.writable && !stdin.write(chunk)) {
           gate.pause();
         }
@@ -54,6 +54,11 @@ export function feedStdin(stdin: Writable, source: Observable<string | Uint8Arra
     stdin.removeListener('drain', drained);
     stop();
   };
+}
+
+/** The error for a value of a `stdin` Observable that is neither text nor bytes (also for a terminal's input). */
+export function notAChunk(value: unknown): TypeError {
+  return new TypeError(`stdin: the Observable emitted ${describe(value)}; expected a string or a Uint8Array`);
 }
 
 function describe(value: unknown): string {

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { isObservable, type Observable } from 'rxjs';
 import { safely } from '../io/reportError.js';
-import type { StdinFailure } from '../io/feedStdin.js';
+import { notAChunk, type StdinFailure } from '../io/feedStdin.js';
 
 /** What a terminal is typed into: the PTY package's `write` takes bytes too, though its type says text. */
 export interface PtyKeyboard {
@@ -36,10 +36,7 @@ export function typeInto(term: PtyKeyboard, source: Observable<string | Uint8Arr
     const subscription = source.subscribe({
       next: (chunk) => {
         if (typeof chunk === 'string' || chunk instanceof Uint8Array) type(chunk);
-        else
-          fail(
-            new TypeError(`stdin: the Observable emitted ${typeof chunk === 'object' ? 'an object' : `a ${typeof chunk}`}; expected a string or a Uint8Array`),
-          );
+        else fail(notAChunk(chunk));
       },
       error: fail,
       complete: end,
