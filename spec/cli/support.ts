@@ -5,6 +5,14 @@ import { join, resolve } from 'node:path';
 
 export const BIN = resolve(__dirname, '../../packages/cli/dist/main.js');
 
+/**
+ * The runs' control sockets go to a folder of this spec process's own ($XDG_RUNTIME_DIR), removed when it
+ * exits: a run a spec SIGKILLs leaves its socket there, not in the machine's /tmp/rxproc-UID.
+ */
+export const RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'rxproc-runtime-'));
+process.on('exit', () => rmSync(RUNTIME_DIR, { recursive: true, force: true }));
+const ENV = { NO_COLOR: '1', XDG_RUNTIME_DIR: RUNTIME_DIR };
+
 /** A temp folder holding `rxproc.yaml` with `text`; returns its path. */
 export function taskDir(text: string, file = 'rxproc.yaml'): string {
   const dir = mkdtempSync(join(tmpdir(), 'rxproc-cli-'));
@@ -19,7 +27,7 @@ export function rxproc(args: string[], cwd: string, env: NodeJS.ProcessEnv = {})
     encoding: 'utf8',
     timeout: 60_000,
     maxBuffer: 64 << 20,
-    env: { ...process.env, NO_COLOR: '1', ...env },
+    env: { ...process.env, ...ENV, ...env },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -39,8 +47,9 @@ export function startRxproc(
   cwd: string,
   /** Called as each record arrives, for what must be looked at that very moment. */
   onRecord: (record: Record<string, unknown>) => void = () => undefined,
+  env: NodeJS.ProcessEnv = {},
 ): { child: ChildProcess; seen: Array<Record<string, unknown>>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...ENV, ...env } });
   const seen: Array<Record<string, unknown>> = [];
   let rest = '';
   child.stdout.on('data', (chunk: Buffer) => {

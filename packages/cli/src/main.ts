@@ -4,10 +4,17 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command } from 'commander';
 import { colourEnv } from './colourEnv.js';
+import { addControlCommands } from './commands/controlCommands.js';
+import { AnotherRunError } from './control/claimSocket.js';
+import { controlHandler } from './control/controlHandler.js';
+import { ControlPathError, controlSocketPath } from './control/controlPath.js';
+import { ControlServer } from './control/controlServer.js';
 import { findTaskFile, loadTaskFile, TaskFileError } from './loadTaskFile.js';
+import { LogBook } from './logBook.js';
 import { colorWanted, Reporter } from './reporter.js';
 import type { TaskFile } from './schema.js';
 import { Supervisor } from './supervisor.js';
+import { UsageMeter } from './usageMeter.js';
 
 interface GlobalOptions {
   readonly json?: boolean;
@@ -32,7 +39,14 @@ function inlineTasks(commands: readonly string[]): TaskFile {
   return { tasks };
 }
 
-async function run(file: TaskFile, baseDir: string, options: GlobalOptions): Promise<never> {
+/** Where the run is, for its control socket and for `info`: the task file's folder (the working folder for inline commands). */
+interface RunPlace {
+  readonly folder: string;
+  readonly file: string;
+}
+
+async function run(file: TaskFile, place: RunPlace, options: GlobalOptions): Promise<never> {
+  const baseDir = place.folder;
   let waitingForDrain = false;
   // While the reader of our output is slower than the tasks, the tasks are held back (bounded memory).
   const out = (text: string): void => {
@@ -44,11 +58,22 @@ async function run(file: TaskFile, baseDir: string, options: GlobalOptions): Pro
       supervisor.gate.resume();
     });
   };
-  const reporter = new Reporter(Object.keys(file.tasks), options.json === true, colorWanted(process.env, process.stdout.isTTY === true), out);
+  const book = new LogBook();
+  const reporter = new Reporter(Object.keys(file.tasks), options.json === true, colorWanted(process.env, process.stdout.isTTY === true), out, book);
   const isTTY = process.stdout.isTTY === true;
   // The same test as rxproc's own colours, and the terminal's depth: what the tasks are told (colourEnv.ts).
   const depth = isTTY ? process.stdout.getColorDepth() : 1;
-  const supervisor = new Supervisor(file, baseDir, reporter, colourEnv(process.env, isTTY, depth, options.json === true));
+  const meter = new UsageMeter();
+  const supervisor = new Supervisor(file, baseDir, reporter, colourEnv(process.env, isTTY, depth, options.json === true), meter);
+  // The control socket first: a second run in this folder is refused before anything starts.
+  let control: ControlServer;
+  try {
+    control = await ControlServer.listen(controlSocketPath(place.folder), place.folder, controlHandler({ supervisor, reporter, book, meter, ...place }));
+  } catch (error) {
+    if (!(error instanceof AnotherRunError || error instanceof ControlPathError)) throw error;
+    process.stderr.write(`rxproc: ${error.message}\n`);
+    process.exit(2);
+  }
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     const code = 128 + (signal === 'SIGINT' ? 2 : 15);
@@ -63,7 +88,10 @@ async function run(file: TaskFile, baseDir: string, options: GlobalOptions): Pro
   });
   // Our own handlers: rxproc decides how to stop, and signal-exit then leaves the exit to us.
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  const stopSampling = meter.start();
   const code = await supervisor.run();
+  stopSampling();
+  await control.close();
   // Exit once what was printed has been written (a pipe may lag behind).
   process.stdout.write('', () => process.exit(code));
   return new Promise<never>(() => undefined);
@@ -77,7 +105,7 @@ const program = new Command('rxproc')
   .showHelpAfterError()
   .action(async (commands: string[], options: GlobalOptions) => {
     if (commands.length === 0) program.help({ error: true });
-    await run(inlineTasks(commands), process.cwd(), options);
+    await run(inlineTasks(commands), { folder: process.cwd(), file: 'inline commands' }, options);
   });
 
 program
@@ -88,7 +116,7 @@ program
   .action(async (file: string | undefined, options: GlobalOptions) => {
     try {
       const path = findTaskFile(file, process.cwd());
-      await run(loadTaskFile(path), dirname(path), { ...program.opts<GlobalOptions>(), ...options });
+      await run(loadTaskFile(path), { folder: dirname(path), file: path }, { ...program.opts<GlobalOptions>(), ...options });
     } catch (error) {
       if (!(error instanceof TaskFileError)) throw error;
       process.stderr.write(`rxproc: ${error.message}\n`);
@@ -96,7 +124,21 @@ program
     }
   });
 
-program.parseAsync().catch((error: unknown) => {
+addControlCommands(program);
+
+/**
+ * `rxproc [--json] -- CMD…`: every word after `--` is a command to run, even one named like a subcommand
+ * (`rxproc -- ps stop`); commander alone would take `ps` for its subcommand.
+ */
+function afterDashes(args: readonly string[]): Promise<unknown> | undefined {
+  const dashes = args.indexOf('--');
+  const before = args.slice(0, dashes);
+  if (dashes === -1 || !before.every((arg) => arg === '--json')) return undefined;
+  if (dashes === args.length - 1) program.help({ error: true });
+  return run(inlineTasks(args.slice(dashes + 1)), { folder: process.cwd(), file: 'inline commands' }, { json: before.length > 0 });
+}
+
+(afterDashes(process.argv.slice(2)) ?? program.parseAsync()).catch((error: unknown) => {
   process.stderr.write(`rxproc: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -1,4 +1,6 @@
 import { createColors } from 'picocolors';
+import { formatBytes, formatCpu, formatDuration } from './figures.js';
+import type { LogBook } from './logBook.js';
 
 type Colors = ReturnType<typeof createColors>;
 type Paint = (text: string) => string;
@@ -19,6 +21,10 @@ export interface TaskResult {
   readonly signal: string | null;
   readonly restarts: number;
   readonly durationMs: number | null;
+  /** CPU time of the task's trees (null: not measured, e.g. a remote task). */
+  readonly cpuMs: number | null;
+  /** The most memory its tree held at once (null: not measured). */
+  readonly peakMemoryBytes: number | null;
 }
 
 /**
@@ -37,6 +43,8 @@ export class Reporter {
     private readonly json: boolean,
     color: boolean,
     private readonly out: (text: string) => void = (text) => process.stdout.write(text),
+    /** Keeps each task's recent lines and events for `rxproc logs`. */
+    private readonly book?: LogBook,
   ) {
     this.colors = createColors(color);
     const c = this.colors;
@@ -47,6 +55,7 @@ export class Reporter {
 
   /** A line of a task's output. */
   line(task: string, stream: 'stdout' | 'stderr', text: string, pid: number | undefined): void {
+    this.book?.add({ task, kind: 'line', stream, line: text, pid });
     if (this.json) return this.emit({ task, pid, stream, line: text });
     const mark = stream === 'stderr' ? this.colors.red('!') : '|';
     this.write(`${(this.paints.get(task) ?? this.colors.bold)(task.padEnd(this.width))} ${mark} ${text}\n`);
@@ -54,8 +63,15 @@ export class Reporter {
 
   /** Something that happened to a task: spawn, ready, exit, restart, stop. */
   event(task: string, event: string, details: Record<string, unknown>, text: string): void {
+    this.book?.add({ task, kind: 'event', event, details, text });
     if (this.json) return this.emit({ task, event, ...details });
     this.info(`${(this.paints.get(task) ?? String)(task)} ${text}`);
+  }
+
+  /** A request of `rxproc restart`, `stop` or `start` (or a watched change): what was asked, before it is done. */
+  control(command: string, tasks: readonly string[], text: string): void {
+    if (this.json) return this.emit({ event: 'control', command, tasks });
+    this.info(text);
   }
 
   /** Nothing more is printed (the reader of our output went away). */
@@ -72,16 +88,21 @@ export class Reporter {
   /** The closing table: each task's end, restarts and duration. */
   summary(results: readonly TaskResult[], exitCode: number): void {
     if (this.json) {
-      const rounded = results.map((r) => ({ ...r, durationMs: r.durationMs === null ? null : Math.round(r.durationMs) }));
+      const round = (value: number | null): number | null => (value === null ? null : Math.round(value));
+      const rounded = results.map((r) => ({ ...r, durationMs: round(r.durationMs), cpuMs: round(r.cpuMs) }));
       return this.emit({ event: 'summary', exitCode, tasks: rounded });
     }
     this.info('summary:');
     for (const r of results) {
-      const duration = r.durationMs === null ? '-' : `${(r.durationMs / 1000).toFixed(1)} s`;
+      const duration = formatDuration(r.durationMs);
+      // What its trees cost, where measured (a task on this machine).
+      const cost = r.cpuMs === null ? '' : `  cpu ${formatCpu(r.cpuMs).padEnd(8)}  peak ${formatBytes(r.peakMemoryBytes)}`;
       const restarts = r.restarts === 1 ? '1 restart' : `${r.restarts} restarts`;
       const ok = r.exitCode === 0 && r.signal === null;
       const result = ok ? this.colors.green(r.result) : r.result.startsWith('stopped') ? this.colors.yellow(r.result) : this.colors.red(r.result);
-      this.info(`  ${(this.paints.get(r.task) ?? String)(r.task.padEnd(this.width))}  ${result.padEnd(24)}  ${restarts.padEnd(11)}  ${duration}`);
+      this.info(
+        `  ${(this.paints.get(r.task) ?? String)(r.task.padEnd(this.width))}  ${result.padEnd(24)}  ${restarts.padEnd(11)}  ${duration.padEnd(8)}${cost}`.trimEnd(),
+      );
     }
   }
 

@@ -28,6 +28,8 @@ export interface RunTaskContext {
   readonly ready: (task: TaskState) => void;
   /** The task's process Observable ended (`error`: why it failed). */
   readonly ended: (task: TaskState, status: 'completed' | 'failed', error?: unknown) => void;
+  /** A process of the task started on this machine (any stage): its tree is measured from now on. */
+  readonly spawned?: (task: TaskState, pid: number) => void;
 }
 
 type Line = { readonly type: 'line'; readonly stream: 'stdout' | 'stderr'; readonly line: string };
@@ -72,6 +74,11 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
     context.ready(task);
   };
   const lastStage = task.config.pipe?.length ?? 0;
+  // Which stages run here (a remote stage's tree is not this machine's to measure).
+  const local = [task.config.host, ...(task.config.pipe ?? []).map((stage) => stage.host)].map((host) => host === undefined);
+  // Late events of an earlier start (a restart dropped it) are not this one's.
+  const generation = (task.generation = (task.generation ?? 0) + 1);
+  const current = (): boolean => task.generation === generation;
   let process$: Observable<ProcessEvent | RestartEvent>;
   try {
     const log = logOptionsOf(task.name, task.config, context.logDir, context.baseDir);
@@ -102,6 +109,8 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
   task.subscription = withFlowGate(context.gate, () =>
     withLines(process$).subscribe({
       next: (event) => {
+        if (!current()) return;
+        if (event.type === 'spawn' && local[event.stage ?? 0] === true) context.spawned?.(task, event.pid);
         // A pipeline's upstream stages: the task's pid and exit are its last stage's, as before.
         if ((event.type === 'spawn' || event.type === 'exit') && event.stage !== undefined && event.stage !== lastStage) return;
         if (event.type === 'line') {
@@ -111,6 +120,7 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
         } else if (event.type === 'spawn') {
           task.exitSeen = false;
           task.pid = event.pid;
+          task.spawnedAt = performance.now();
           showEvent(task, reporter, 'spawn', { pid: event.pid }, `started (pid ${event.pid})`);
           task.livenessFailure = undefined;
           if (task.isReady) liveness?.resume();
@@ -127,6 +137,7 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
           task.signal = event.signal;
           // An exit after rxproc's stop is shown, but the task's result stays "stopped by rxproc".
           if (task.status !== 'stopped') task.exitSeen = true;
+          task.spawnedAt = undefined;
           const how = event.signal === null ? `exit code ${event.exitCode}` : `killed by ${event.signal}`;
           showEvent(task, reporter, 'exit', { pid: event.pid, exitCode: event.exitCode, signal: event.signal }, `exited (${how})`);
         } else if (event.type === 'restart') {
@@ -137,11 +148,13 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
         }
       },
       error: (error: unknown) => {
+        if (!current()) return;
         liveness?.pause();
         // A run that liveness killed fails for that reason, not as "killed by SIGKILL".
         context.ended(task, 'failed', task.livenessFailure === undefined ? error : new Error(task.livenessFailure));
       },
       complete: () => {
+        if (!current()) return;
         liveness?.pause();
         context.ended(task, 'completed');
       },

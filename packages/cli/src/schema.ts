@@ -137,6 +137,7 @@ const task = z
     stop: z.strictObject(command).superRefine(oneCommand).optional(),
     log: log.optional(),
     tty: z.boolean().optional(),
+    autostart: z.boolean().optional(),
   })
   .superRefine(oneCommand, alongsideOtherProblems)
   .superRefine(ttyAlone, alongsideOtherProblems)

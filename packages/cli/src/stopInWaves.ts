@@ -29,12 +29,14 @@ function waveSettled(wave: readonly TaskState[]): Promise<void> {
 
 /**
  * Stops the tasks in waves, dependents before what they depend on (see `stopWaves`): the live tasks of a
- * wave are stopped with `stop`, and the next wave waits until the trees of this one are gone.
+ * wave are stopped with `stop`, and the next wave waits until the trees of this one are gone. Only `tasks`
+ * are stopped (all of the run's, or those `rxproc stop` or a restart names).
  */
 export async function stopInWaves(file: TaskFile, tasks: readonly TaskState[], stop: (task: TaskState) => void): Promise<void> {
   const byName = new Map(tasks.map((task) => [task.name, task]));
   for (const names of stopWaves(file)) {
-    const wave = names.map((name) => byName.get(name)!);
+    const wave = names.flatMap((name) => byName.get(name) ?? []);
+    if (wave.length === 0) continue;
     for (const task of wave.filter(isLive)) stop(task);
     await waveSettled(wave);
   }

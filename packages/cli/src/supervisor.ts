@@ -1,22 +1,23 @@
-import { ReplaySubject } from 'rxjs';
-import { FlowGate, killAllNow, ProcessExitError, SpawnError } from 'rxproc';
+import { FlowGate, killAllNow, ProcessExitError } from 'rxproc';
 import type { Reporter } from './reporter.js';
-import { RunTracker } from './runTracker.js';
+import type { ActionHost } from './taskActions.js';
+import type { UsageMeter } from './usageMeter.js';
+import { runEnd } from './runEnd.js';
 import { runTask, type RunTaskContext } from './runTask.js';
 import type { TaskFile } from './schema.js';
 import { stillStopping } from './stillStopping.js';
 import { stopInWaves } from './stopInWaves.js';
-import { dependenciesOf } from './taskGraph.js';
+import { closure, dependenciesOf } from './taskGraph.js';
 import { stopGracefully } from './taskStop.js';
-import { cancelWatches, markReady, resultOf, showEvent, type TaskState } from './taskState.js';
+import { cancelWatches, failureOf, markReady, newTaskState, resultOf, showEvent, type TaskState } from './taskState.js';
 
 /**
  * Runs a task file: starts each task once its dependencies are ready (or completed), and ends when the
  * `until` task ends, when every task has completed, or at the first failure (fail-fast). A task's own run
  * is `runTask`'s; stopping, in waves, is `stopInWaves`'s.
  */
-export class Supervisor {
-  private readonly tasks: TaskState[];
+export class Supervisor implements ActionHost {
+  readonly tasks: TaskState[];
   private finishing: Promise<number> | undefined;
   private code: number | undefined;
   /** Held closed while rxproc's own stdout is full. */
@@ -26,25 +27,26 @@ export class Supervisor {
   /** Stops the "still stopping" lines of a stop under way. */
   private stopTicker: (() => void) | undefined;
   private readonly context: RunTaskContext;
+  /** Told the run's code as it ends (the control socket's last answers), before `run` resolves. */
+  private readonly endListeners: Array<(code: number) => void> = [];
 
   constructor(
-    private readonly file: TaskFile,
+    readonly file: TaskFile,
     baseDir: string,
     private readonly reporter: Reporter,
     /** Added to every process's environment (FORCE_COLOR, see colourEnv). */
     extraEnv: Readonly<Record<string, string>> = {},
+    /** What each task's trees cost (CPU, memory), for `ps` and the summary. */
+    private readonly meter?: UsageMeter,
   ) {
-    this.tasks = Object.entries(file.tasks).map(([name, config]) => ({
-      name,
-      config,
-      status: 'waiting',
-      isReady: false,
-      restarts: 0,
-      exitCode: null,
-      signal: null,
-      runs: new RunTracker(),
-      stopSignal: new ReplaySubject<void>(1),
-    }));
+    this.tasks = Object.entries(file.tasks).map(([name, config]) => newTaskState(name, config));
+    // `autostart: false`: not started until asked, unless a task that does start depends on it.
+    const needed = closure(
+      file,
+      Object.keys(file.tasks).filter((name) => file.tasks[name]!.autostart !== false),
+      'dependencies',
+    );
+    for (const task of this.tasks) if (!needed.has(task.name)) task.held = 'autostart';
     this.context = {
       baseDir,
       logDir: file.logDir,
@@ -55,6 +57,7 @@ export class Supervisor {
       stop: (task) => this.stopTask(task),
       ready: () => this.startWhatCan(),
       ended: (task, status, error) => this.ended(task, status, error),
+      spawned: (task, pid) => meter?.track(task.name, pid),
     };
   }
 
@@ -63,6 +66,16 @@ export class Supervisor {
     const done = new Promise<number>((resolve) => (this.resolveRun = resolve));
     this.startWhatCan();
     return done;
+  }
+
+  /** Whether the whole run is stopping. */
+  isStopping(): boolean {
+    return this.finishing !== undefined;
+  }
+
+  /** Calls `listener` with the run's code as it ends, before `run` resolves. */
+  whenEnded(listener: (code: number) => void): void {
+    this.endListeners.push(listener);
   }
 
   /** Stops every task in order, then ends the run with `code`; `false` when a stop is already under way. */
@@ -93,19 +106,27 @@ export class Supervisor {
   private summarise(code: number): void {
     if (this.summarised) return;
     this.summarised = true;
-    this.reporter.summary(this.tasks.map(resultOf), code);
+    this.meter?.sample();
+    this.reporter.summary(
+      this.tasks.map((task) => resultOf(task, this.meter?.usageOf(task.name))),
+      code,
+    );
     for (const task of this.tasks) task.log?.close();
+    for (const listener of this.endListeners) listener(code);
     this.resolveRun(code);
   }
 
-  private startWhatCan(): void {
+  /** Starts every waiting task whose dependencies are met (a held one waits for `rxproc start`). */
+  startWhatCan(): void {
     if (this.finishing !== undefined) return;
     for (const task of this.tasks) {
-      if (task.status !== 'waiting') continue;
+      if (task.status !== 'waiting' || task.held !== undefined) continue;
       let ready = true;
       for (const [dep, condition] of dependenciesOf(task.config)) {
         const other = this.state(dep);
-        if (other.status === 'failed' || other.status === 'skipped' || other.status === 'stopped') {
+        // Held, restarting, or failed and waiting for a change: it may come back, so this task waits.
+        if (other.held !== undefined || other.restarting === true || other.awaitingChange === true) ready = false;
+        else if (other.status === 'failed' || other.status === 'skipped' || other.status === 'stopped') {
           task.status = 'skipped';
           task.failure = `not started: ${dep} ${other.status === 'skipped' ? 'was not started' : 'failed'}`;
           ready = false;
@@ -132,28 +153,15 @@ export class Supervisor {
       task.signal = error.signal;
     }
     if (error !== undefined) {
-      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a thrown non-Error is shown as String() shows it
-      task.failure = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      if (error instanceof SpawnError) task.failure = `failed to start: ${error.message.replace(/^Failed to start /, '')}`;
+      task.failure = failureOf(error);
       this.reporter.event(task.name, 'failed', { error: task.failure }, `failed: ${task.failure}`);
     }
     this.startWhatCan();
   }
 
   private checkEnd(): void {
-    if (this.finishing !== undefined) return;
-    const until = this.file.until === undefined ? undefined : this.state(this.file.until);
-    if (until !== undefined && (until.status === 'completed' || until.status === 'failed' || until.status === 'skipped')) {
-      const code = until.status === 'completed' ? 0 : until.exitCode !== null && until.exitCode !== 0 ? until.exitCode : 1;
-      const how = until.status === 'completed' ? 'completed' : until.status === 'skipped' ? `was ${until.failure ?? 'not started'}` : 'failed';
-      this.stop(code, `${until.name} ${how}: stopping the rest`);
-      return;
-    }
-    const failed = this.tasks.find((t) => t.status === 'failed') ?? this.tasks.find((t) => t.status === 'skipped');
-    if (failed !== undefined) {
-      const how = failed.status === 'failed' ? 'failed' : `was ${failed.failure ?? 'not started'}`;
-      this.stop(1, `${failed.name} ${how}: stopping the rest`);
-    } else if (this.tasks.every((t) => t.status === 'completed')) this.stop(0, 'every task completed');
+    const end = this.finishing === undefined ? runEnd(this.file, this.tasks) : undefined;
+    if (end !== undefined) this.stop(end.code, end.why);
   }
 
   /** Stops the tasks in waves, each waited for until its process trees are gone; then the summary. */
@@ -172,7 +180,7 @@ export class Supervisor {
    * is shown. A task with nothing running (its run has exited, a restart is due) is unsubscribed instead, so
    * nothing new is spawned; so is a stopped task whose run then asks for a restart.
    */
-  private stopTask(task: TaskState): void {
+  stopTask(task: TaskState): void {
     const wasStopped = task.status === 'stopped';
     task.status = 'stopped';
     cancelWatches(task);

@@ -71,3 +71,23 @@ export function stopWaves(file: TaskFile): string[][] {
   }
   return waves;
 }
+
+/**
+ * `names` and every task that depends on one of them, directly or not (`direction: 'dependents'`), or
+ * that one of them depends on (`'dependencies'`).
+ */
+export function closure(file: TaskFile, names: Iterable<string>, direction: 'dependents' | 'dependencies'): Set<string> {
+  const found = new Set(names);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [name, task] of Object.entries(file.tasks)) {
+      for (const dep of dependenciesOf(task).keys()) {
+        const [from, to] = direction === 'dependents' ? [dep, name] : [name, dep];
+        if (!found.has(from) || found.has(to)) continue;
+        found.add(to);
+        grew = true;
+      }
+    }
+  }
+  return found;
+}

@@ -1,8 +1,9 @@
-import type { ReplaySubject, Subscription } from 'rxjs';
+import { ReplaySubject, type Subscription } from 'rxjs';
+import { SpawnError } from 'rxproc';
 import type { CancelTimeout } from './ioTimeout.js';
 import type { LogFile } from './logFile.js';
 import type { Reporter, TaskResult } from './reporter.js';
-import type { RunTracker } from './runTracker.js';
+import { RunTracker } from './runTracker.js';
 import type { TaskConfig } from './schema.js';
 
 /** Where a task is in its life. */
@@ -38,8 +39,18 @@ export interface TaskState {
   stopLiveness?: () => void;
   /** Why `liveness` killed the current run (cleared at each start). */
   livenessFailure?: string;
-  /** Given to the library as the `stop` option: its value starts the task's `killSignal` (then SIGKILL). */
-  readonly stopSignal: ReplaySubject<void>;
+  /** Given to the library as the `stop` option: its value starts the task's `killSignal` (then SIGKILL); a new one for each start. */
+  stopSignal: ReplaySubject<void>;
+  /** Not started until `rxproc start` asks: declared `autostart: false`, or stopped by `rxproc stop TASK`. */
+  held?: 'autostart' | 'asked';
+  /** A restart (`rxproc restart`, a watched change) is stopping it; it starts again after. */
+  restarting?: boolean;
+  /** Counts the task's starts: events of an earlier start that come late are not taken for the current one's. */
+  generation?: number;
+  /** When its current process started (`performance.now()`), for `ps`'s uptime; unset while none runs. */
+  spawnedAt?: number;
+  /** It has `watch` and failed: the run goes on, and the next change starts it again. */
+  awaitingChange?: boolean;
   /** When rxproc began to stop the task (`performance.now()`), for "still stopping". */
   stopStartedAt?: number;
   /** The stop command's run, while it runs. */
@@ -48,6 +59,27 @@ export interface TaskState {
   stopTimer?: CancelTimeout;
   /** Its log file (`log`, `logDir`), once opened. */
   log?: LogFile;
+}
+
+/** A task as it is before its first start. */
+export function newTaskState(name: string, config: TaskConfig): TaskState {
+  return {
+    name,
+    config,
+    status: 'waiting',
+    isReady: false,
+    restarts: 0,
+    exitCode: null,
+    signal: null,
+    runs: new RunTracker(),
+    stopSignal: new ReplaySubject<void>(1),
+  };
+}
+
+/** Why a task failed, in one line: its error's first line (a spawn failure as "failed to start: …"). */
+export function failureOf(error: unknown): string {
+  if (error instanceof SpawnError) return `failed to start: ${error.message.replace(/^Failed to start /, '')}`;
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
 
 /** A line of the task's output (or its stop command's): on the console, and in its log file. */
@@ -80,19 +112,31 @@ export function markReady(task: TaskState, reporter: Reporter): boolean {
 }
 
 /** How a task ended, in words and figures, for the summary. */
-export function resultOf(task: TaskState): TaskResult {
+/** (`usage`: what its trees cost, where measured.) */
+export function resultOf(task: TaskState, usage?: { readonly cpuMs: number; readonly peakMemoryBytes: number }): TaskResult {
   const result =
     task.status === 'waiting' || task.status === 'skipped'
-      ? (task.failure ?? 'not started')
-      : task.status === 'stopped' && task.exitSeen !== true
-        ? 'stopped by rxproc'
-        : task.status === 'failed' && task.failure?.startsWith('not ready') === true && task.exitSeen !== true
-          ? 'not ready in time'
-          : task.failure?.startsWith('failed to start')
-            ? task.failure.replace(/: .*\[(\w+)\]$/, ' ($1)')
-            : task.signal !== null
-              ? `killed by ${task.signal}`
-              : `exit ${task.exitCode}`;
+      ? (task.failure ?? (task.held === 'autostart' ? 'not started (autostart: false)' : 'not started'))
+      : task.status === 'stopped' && task.held === 'asked'
+        ? 'stopped (rxproc stop)'
+        : task.status === 'stopped' && task.exitSeen !== true
+          ? 'stopped by rxproc'
+          : task.status === 'failed' && task.failure?.startsWith('not ready') === true && task.exitSeen !== true
+            ? 'not ready in time'
+            : task.failure?.startsWith('failed to start')
+              ? task.failure.replace(/: .*\[(\w+)\]$/, ' ($1)')
+              : task.signal !== null
+                ? `killed by ${task.signal}`
+                : `exit ${task.exitCode}`;
   const durationMs = task.startedAt === undefined ? null : (task.endedAt ?? performance.now()) - task.startedAt;
-  return { task: task.name, result, exitCode: task.exitCode, signal: task.signal, restarts: task.restarts, durationMs };
+  return {
+    task: task.name,
+    result,
+    exitCode: task.exitCode,
+    signal: task.signal,
+    restarts: task.restarts,
+    durationMs,
+    cpuMs: usage?.cpuMs ?? null,
+    peakMemoryBytes: usage?.peakMemoryBytes ?? null,
+  };
 }
