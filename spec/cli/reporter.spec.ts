@@ -42,7 +42,11 @@ describe('Reporter', () => {
     expect(out.map((line) => JSON.parse(line) as unknown)).to.deep.equal([
       { task: 'db', pid: 7, stream: 'stdout', line: 'ready' },
       { task: 'db', event: 'exit', pid: 7, exitCode: 0, signal: null },
-      { event: 'summary', exitCode: 0, tasks: [{ task: 'db', result: 'exit 0', exitCode: 0, signal: null, restarts: 0, durationMs: 5, cpuMs: 12, peakMemoryBytes: 1024 }] },
+      {
+        event: 'summary',
+        exitCode: 0,
+        tasks: [{ task: 'db', result: 'exit 0', exitCode: 0, signal: null, restarts: 0, durationMs: 5, cpuMs: 12, peakMemoryBytes: 1024 }],
+      },
     ]);
   });
 });

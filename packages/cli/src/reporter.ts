@@ -93,15 +93,18 @@ export class Reporter {
       return this.emit({ event: 'summary', exitCode, tasks: rounded });
     }
     this.info('summary:');
+    const resultWidth = Math.max(24, ...results.map((r) => r.result.length));
     for (const r of results) {
       const duration = formatDuration(r.durationMs);
       // What its trees cost, where measured (a task on this machine).
       const cost = r.cpuMs === null ? '' : `  cpu ${formatCpu(r.cpuMs).padEnd(8)}  peak ${formatBytes(r.peakMemoryBytes)}`;
       const restarts = r.restarts === 1 ? '1 restart' : `${r.restarts} restarts`;
       const ok = r.exitCode === 0 && r.signal === null;
-      const result = ok ? this.colors.green(r.result) : r.result.startsWith('stopped') ? this.colors.yellow(r.result) : this.colors.red(r.result);
+      // Padded before it is coloured: the colour's escapes take no room on the screen.
+      const text = r.result.padEnd(resultWidth);
+      const result = ok ? this.colors.green(text) : r.result.startsWith('stopped') ? this.colors.yellow(text) : this.colors.red(text);
       this.info(
-        `  ${(this.paints.get(r.task) ?? String)(r.task.padEnd(this.width))}  ${result.padEnd(24)}  ${restarts.padEnd(11)}  ${duration.padEnd(8)}${cost}`.trimEnd(),
+        `  ${(this.paints.get(r.task) ?? String)(r.task.padEnd(this.width))}  ${result}  ${restarts.padEnd(11)}  ${duration.padEnd(8)}${cost}`.trimEnd(),
       );
     }
   }

@@ -6,9 +6,14 @@ import { BIN, RUNTIME_DIR, startRxproc, useTaskDirs } from '../support.js';
 /** A second `rxproc` process, run to its end without blocking this one (the run's output keeps flowing). */
 function rxprocAsync(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', XDG_RUNTIME_DIR: RUNTIME_DIR }, timeout: 60000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd, env: { ...process.env, NO_COLOR: '1', XDG_RUNTIME_DIR: RUNTIME_DIR }, timeout: 60000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : null, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -113,7 +118,10 @@ describe('rxproc ps, restart, stop, start, logs: a second rxproc drives a runnin
     expect(logs.code, logs.stderr).to.equal(0);
     expect(logs.stdout.split('\n').slice(0, 3)).to.deep.equal(['web    | web bye', 'rxproc | web exited (exit code 0)', '']);
     // The follower prints db's last line at once, then is following (both in the same answer).
-    const follower = spawn(process.execPath, [BIN, 'logs', '-f', '-n', '1', 'db'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', XDG_RUNTIME_DIR: RUNTIME_DIR } });
+    const follower = spawn(process.execPath, [BIN, 'logs', '-f', '-n', '1', 'db'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', XDG_RUNTIME_DIR: RUNTIME_DIR },
+    });
     let followed = '';
     follower.stdout.on('data', (chunk: Buffer) => (followed += chunk.toString()));
     const followerExit = new Promise((resolve) => follower.on('close', resolve));
@@ -129,5 +137,36 @@ describe('rxproc ps, restart, stop, start, logs: a second rxproc drives a runnin
     expect(index(run.seen, { event: 'control', command: 'stop' })).to.be.greaterThan(-1);
     const gone = await rxprocAsync(['ps'], dir);
     expect([gone.code, gone.stderr]).to.deep.equal([3, `rxproc: no rxproc run in ${dir}\n`]);
+  });
+
+  it('a second run in the folder is refused; a SIGKILLed run leaves a socket that blocks nothing', async () => {
+    const dir = make(SERVICES);
+    const first = launch(dir);
+    expect(await eventually(() => index(first.seen, { task: 'web', event: 'spawn' }) !== -1, 20000)).to.equal(true);
+    const second = await rxprocAsync(['run'], dir);
+    expect(second.code).to.equal(2);
+    expect(second.stderr).to.equal(
+      `rxproc: another rxproc run (pid ${first.child.pid}, ${dir}/rxproc.yaml) is already running in ${dir}: stop it with "rxproc stop", or run from another folder\n`,
+    );
+    expect((await rxprocAsync(['ps'], dir)).code, 'the first run goes on').to.equal(0);
+
+    const pids = [...pidsOf(first.seen, 'db'), ...pidsOf(first.seen, 'web')];
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // (its tasks go with it: the watchdog)
+    expect(await eventually(() => pids.every((pid) => !isAlive(pid)), 20000)).to.equal(true);
+    const stale = await rxprocAsync(['ps'], dir);
+    expect([stale.code, stale.stderr]).to.deep.equal([
+      3,
+      `rxproc: no rxproc run in ${dir} (the last one ended without removing its control socket; the next run replaces it)\n`,
+    ]);
+    const stopped = await rxprocAsync(['stop', 'web'], dir);
+    expect(stopped.code).to.equal(3);
+
+    const next = launch(dir);
+    expect(await eventually(() => index(next.seen, { task: 'web', event: 'spawn' }) !== -1, 20000)).to.equal(true);
+    const end = await rxprocAsync(['stop'], dir);
+    expect([end.code, end.stdout]).to.deep.equal([0, 'stopped the run (exit code 0)\n']);
+    expect(await next.exited).to.equal(0);
   });
 });
