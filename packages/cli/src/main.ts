@@ -7,7 +7,7 @@ import { colourEnv } from './colourEnv.js';
 import { addControlCommands } from './commands/controlCommands.js';
 import { AnotherRunError } from './control/claimSocket.js';
 import { controlHandler } from './control/controlHandler.js';
-import { ControlPathError, controlSocketPath } from './control/controlPath.js';
+import { controlSocketPath } from './control/controlPath.js';
 import { ControlServer } from './control/controlServer.js';
 import { findTaskFile, loadTaskFile, TaskFileError } from './loadTaskFile.js';
 import { LogBook } from './logBook.js';
@@ -66,13 +66,16 @@ async function run(file: TaskFile, place: RunPlace, options: GlobalOptions): Pro
   const meter = new UsageMeter();
   const supervisor = new Supervisor(file, baseDir, reporter, colourEnv(process.env, isTTY, depth, options.json === true), meter);
   // The control socket first: a second run in this folder is refused before anything starts.
-  let control: ControlServer;
+  let control: ControlServer | undefined;
   try {
     control = await ControlServer.listen(controlSocketPath(place.folder), place.folder, controlHandler({ supervisor, reporter, book, meter, ...place }));
   } catch (error) {
-    if (!(error instanceof AnotherRunError || error instanceof ControlPathError)) throw error;
-    process.stderr.write(`rxproc: ${error.message}\n`);
-    process.exit(2);
+    if (error instanceof AnotherRunError) {
+      process.stderr.write(`rxproc: ${error.message}\n`);
+      process.exit(2);
+    }
+    // Any other reason (an unsafe control folder, no room): the run goes on, without its control commands.
+    reporter.info(`no control socket (${(error as Error).message}): rxproc ps, stop and the other commands cannot reach this run`);
   }
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -91,7 +94,7 @@ async function run(file: TaskFile, place: RunPlace, options: GlobalOptions): Pro
   const stopSampling = meter.start();
   const code = await supervisor.run();
   stopSampling();
-  await control.close();
+  await control?.close();
   // Exit once what was printed has been written (a pipe may lag behind).
   process.stdout.write('', () => process.exit(code));
   return new Promise<never>(() => undefined);

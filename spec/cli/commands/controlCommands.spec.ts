@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eventually, isAlive } from '../../support/processes.js';
-import { BIN, RUNTIME_DIR, startRxproc, useTaskDirs } from '../support.js';
+import { BIN, events, RUNTIME_DIR, rxproc, startRxproc, useTaskDirs } from '../support.js';
 
 /** A second `rxproc` process, run to its end without blocking this one (the run's output keeps flowing). */
 function rxprocAsync(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -168,5 +171,27 @@ describe('rxproc ps, restart, stop, start, logs: a second rxproc drives a runnin
     const end = await rxprocAsync(['stop'], dir);
     expect([end.code, end.stdout]).to.deep.equal([0, 'stopped the run (exit code 0)\n']);
     expect(await next.exited).to.equal(0);
+  });
+
+  it('runs a command named like a subcommand after --; an unsafe control folder leaves the run without control commands, not refused', () => {
+    const dir = make(SERVICES);
+    const quick = rxproc(['--json', '--', 'ps', 'echo hi'], dir);
+    expect(quick.code, quick.stderr).to.equal(0);
+    const ended = events(quick.stdout).filter((e) => e.event === 'exit');
+    expect(ended.map((e) => `${String(e.task)} ${String(e.exitCode)}`).sort()).to.deep.equal(['echo 0', 'ps 0']);
+
+    const open = mkdtempSync(join(tmpdir(), 'rxproc-open-'));
+    mkdirSync(join(open, 'rxproc'), { mode: 0o755 });
+    chmodSync(join(open, 'rxproc'), 0o755);
+    try {
+      const unsafe = rxproc(['echo fine'], dir, { XDG_RUNTIME_DIR: open });
+      expect(unsafe.code, unsafe.stderr).to.equal(0);
+      expect(unsafe.stdout).to.include(
+        `rxproc | no control socket (${open}/rxproc can be entered by other users (mode 755): rxproc keeps its control sockets there (chmod 700 it)): rxproc ps, stop and the other commands cannot reach this run\n`,
+      );
+      expect(unsafe.stdout).to.include('echo   | fine\n');
+    } finally {
+      rmSync(open, { recursive: true, force: true });
+    }
   });
 });
