@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { isMap, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { checkTaskOptions } from './checkTaskOptions.js';
+import { checkWatchPaths } from './checkWatchPaths.js';
 import { closest, keysAt } from './didYouMean.js';
 import type { FileProblem } from './envFiles.js';
 import { taskFileSchema, type TaskFile } from './schema.js';
@@ -26,8 +27,9 @@ export function findTaskFile(given: string | undefined, cwd: string): string {
 
 /**
  * Reads, parses (YAML, of which JSON is a part) and checks a task file: its env files and `${VAR}`s (see
- * taskEnvironment.ts), its shape, its task graph, and each process's options as the library checks them.
- * Every problem found is reported, in the file's order. Nothing runs before the whole file has passed.
+ * taskEnvironment.ts), its `watch` paths (checkWatchPaths.ts), its shape, its task graph, and each process's
+ * options as the library checks them. Every problem found is reported, in the file's order. Nothing runs
+ * before the whole file has passed.
  */
 export function loadTaskFile(path: string, processEnv: NodeJS.ProcessEnv = process.env): TaskFile {
   let text: string;
@@ -47,7 +49,7 @@ export function loadTaskFile(path: string, processEnv: NodeJS.ProcessEnv = proce
   const environment = applyEnvironment(raw, dirname(path), processEnv);
   const parsed = taskFileSchema.safeParse(raw);
   const found = [
-    ...environment.problems.map((problem) => located(doc, lineCounter, problem)),
+    ...[...environment.problems, ...checkWatchPaths(raw, dirname(path))].map((problem) => located(doc, lineCounter, problem)),
     ...(parsed.success ? [] : parsed.error.issues.flatMap((issue) => locatedIssues(doc, lineCounter, issue))),
   ];
   if (found.length === 0 && parsed.success) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RemoteHost } from 'rxproc';
 import { log } from './logSchema.js';
 import { livenessProbes, MAX_TIMER_MS, ms, oneForm, readyProbes } from './probeSchema.js';
+import { watch } from './watchSchema.js';
 
 export { HOST_PORT, type LivenessConfig, type ProbeConfig } from './probeSchema.js';
 
@@ -138,6 +139,7 @@ const task = z
     log: log.optional(),
     tty: z.boolean().optional(),
     autostart: z.boolean().optional(),
+    watch: watch.optional(),
   })
   .superRefine(oneCommand, alongsideOtherProblems)
   .superRefine(ttyAlone, alongsideOtherProblems)
