@@ -2,12 +2,14 @@ import { FlowGate, killAllNow, ProcessExitError } from 'rxproc';
 import type { Reporter } from './reporter.js';
 import type { ActionHost } from './taskActions.js';
 import type { UsageMeter } from './usageMeter.js';
+import { restartOnChange } from './restartOnChange.js';
 import { runEnd } from './runEnd.js';
 import { runTask, type RunTaskContext } from './runTask.js';
 import type { TaskFile } from './schema.js';
 import { stillStopping } from './stillStopping.js';
 import { stopInWaves } from './stopInWaves.js';
-import { closure, dependenciesOf } from './taskGraph.js';
+import { readyToStart } from './readyToStart.js';
+import { closure } from './taskGraph.js';
 import { stopGracefully } from './taskStop.js';
 import { cancelWatches, failureOf, markReady, newTaskState, resultOf, showEvent, type TaskState } from './taskState.js';
 
@@ -68,7 +70,6 @@ export class Supervisor implements ActionHost {
     return done;
   }
 
-  /** Whether the whole run is stopping. */
   isStopping(): boolean {
     return this.finishing !== undefined;
   }
@@ -111,7 +112,10 @@ export class Supervisor implements ActionHost {
       this.tasks.map((task) => resultOf(task, this.meter?.usageOf(task.name))),
       code,
     );
-    for (const task of this.tasks) task.log?.close();
+    for (const task of this.tasks) {
+      task.log?.close();
+      void task.watcher?.close();
+    }
     for (const listener of this.endListeners) listener(code);
     this.resolveRun(code);
   }
@@ -121,20 +125,14 @@ export class Supervisor implements ActionHost {
     if (this.finishing !== undefined) return;
     for (const task of this.tasks) {
       if (task.status !== 'waiting' || task.held !== undefined) continue;
-      let ready = true;
-      for (const [dep, condition] of dependenciesOf(task.config)) {
-        const other = this.state(dep);
-        // Held, restarting, or failed and waiting for a change: it may come back, so this task waits.
-        if (other.held !== undefined || other.restarting === true || other.awaitingChange === true) ready = false;
-        else if (other.status === 'failed' || other.status === 'skipped' || other.status === 'stopped') {
-          task.status = 'skipped';
-          task.failure = `not started: ${dep} ${other.status === 'skipped' ? 'was not started' : 'failed'}`;
-          ready = false;
-          break;
-        }
-        if (condition === 'ready' ? !other.isReady : other.status !== 'completed') ready = false;
+      const verdict = readyToStart(task, (name) => this.state(name));
+      if (typeof verdict === 'object') {
+        task.status = 'skipped';
+        task.failure = verdict.skip;
       }
-      if (ready && task.status === 'waiting') runTask(task, this.context);
+      if (verdict !== 'start') continue;
+      runTask(task, this.context);
+      task.watcher ??= restartOnChange(task, this, this.context.baseDir, this.reporter);
     }
     this.checkEnd();
   }
@@ -154,7 +152,10 @@ export class Supervisor implements ActionHost {
     }
     if (error !== undefined) {
       task.failure = failureOf(error);
-      this.reporter.event(task.name, 'failed', { error: task.failure }, `failed: ${task.failure}`);
+      // With `watch`, a failure waits for the next change instead of ending the run (unless it is `until`).
+      task.awaitingChange = status === 'failed' && task.watcher !== undefined && this.file.until !== task.name;
+      const waits = task.awaitingChange ? ': waiting for a change of its files' : '';
+      this.reporter.event(task.name, 'failed', { error: task.failure }, `failed: ${task.failure}${waits}`);
     }
     this.startWhatCan();
   }

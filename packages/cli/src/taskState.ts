@@ -5,6 +5,7 @@ import type { LogFile } from './logFile.js';
 import type { Reporter, TaskResult } from './reporter.js';
 import { RunTracker } from './runTracker.js';
 import type { TaskConfig } from './schema.js';
+import type { TaskWatcher } from './taskWatcher.js';
 
 /** Where a task is in its life. */
 export type Status = 'waiting' | 'running' | 'ready' | 'completed' | 'failed' | 'stopped' | 'skipped';
@@ -51,6 +52,8 @@ export interface TaskState {
   spawnedAt?: number;
   /** It has `watch` and failed: the run goes on, and the next change starts it again. */
   awaitingChange?: boolean;
+  /** Its `watch`, from its first start to the end of the run. */
+  watcher?: TaskWatcher;
   /** When rxproc began to stop the task (`performance.now()`), for "still stopping". */
   stopStartedAt?: number;
   /** The stop command's run, while it runs. */
@@ -137,6 +140,7 @@ export function resultOf(task: TaskState, usage?: { readonly cpuMs: number; read
     restarts: task.restarts,
     durationMs,
     cpuMs: usage?.cpuMs ?? null,
-    peakMemoryBytes: usage?.peakMemoryBytes ?? null,
+    // 0: never seen alive by a sample (it lived less than the sampling interval): not measured.
+    peakMemoryBytes: usage === undefined || usage.peakMemoryBytes === 0 ? null : usage.peakMemoryBytes,
   };
 }

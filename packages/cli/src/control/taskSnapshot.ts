@@ -25,7 +25,8 @@ export function taskSnapshot(task: TaskState, usage: UsageFigures | undefined, n
     uptimeMs: live && task.spawnedAt !== undefined ? Math.round(now - task.spawnedAt) : null,
     cpuMs: usage === undefined ? null : Math.round(usage.cpuMs),
     memoryBytes: usage === undefined ? null : usage.memoryBytes,
-    peakMemoryBytes: usage === undefined ? null : usage.peakMemoryBytes,
+    // 0: no process of it was ever seen alive by a sample (it lived less than the sampling interval).
+    peakMemoryBytes: usage === undefined || usage.peakMemoryBytes === 0 ? null : usage.peakMemoryBytes,
     exitCode: live ? null : task.exitCode,
     signal: live ? null : task.signal,
   };
