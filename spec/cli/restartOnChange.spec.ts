@@ -5,8 +5,7 @@ import { eventually, isAlive } from '../support/processes.js';
 import { rxproc, startRxproc, useTaskDirs } from './support.js';
 
 type Event = Record<string, unknown>;
-const at = (seen: Event[], from: number, match: Event): number =>
-  seen.findIndex((e, i) => i >= from && Object.entries(match).every(([k, v]) => e[k] === v));
+const at = (seen: Event[], from: number, match: Event): number => seen.findIndex((e, i) => i >= from && Object.entries(match).every(([k, v]) => e[k] === v));
 
 describe('rxproc run: watch mode (through the built bin)', function () {
   this.timeout(90000);
