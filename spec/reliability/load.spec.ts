@@ -129,11 +129,12 @@ describe('reliability: load and leaks', () => {
     });
   });
 
-  it(`${10000 * SOAK} subscribe/unsubscribe cycles: listeners on process back to baseline, no warning`, function () {
+  // 3,000 in `npm test` (a leaked listener shows at the 11th: MaxListenersExceededWarning); `npm run soak` runs 12,000.
+  it(`${3000 * SOAK} subscribe/unsubscribe cycles: listeners on process back to baseline, no warning`, function () {
     return unlessStalled(this, async (progress) => {
       const baseline = listenerCounts();
       // (any Node warning, MaxListenersExceededWarning included, fails the suite: see spec/support/hooks.ts)
-      for (let batch = 0; batch < 100 * SOAK; batch++) {
+      for (let batch = 0; batch < 30 * SOAK; batch++) {
         const subs: Subscription[] = [];
         for (let i = 0; i < 100; i++) subs.push(spawn$('sleep', ['5']).subscribe());
         for (const sub of subs) sub.unsubscribe();

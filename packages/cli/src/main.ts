@@ -106,6 +106,8 @@ const program = new Command('rxproc')
   .option('--json', 'print one JSON event per line instead of prefixed text')
   .argument('[commands...]', 'commands to run together, each through sh -c')
   .showHelpAfterError()
+  // Bad usage (an unknown option, a missing argument) exits 2, as task file errors do; help and version 0.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .action(async (commands: string[], options: GlobalOptions) => {
     if (commands.length === 0) program.help({ error: true });
     await run(inlineTasks(commands), { folder: process.cwd(), file: 'inline commands' }, options);

@@ -99,8 +99,7 @@ export class Supervisor implements ActionHost {
       task.stopTimer?.();
     }
     killAllNow();
-    this.code ??= code;
-    this.summarise(this.code);
+    this.summarise((this.code ??= code));
   }
 
   /** The summary, the log files closed, and the run's end: once, whether the stop waves or a second Ctrl-C get there first. */
@@ -125,7 +124,7 @@ export class Supervisor implements ActionHost {
     if (this.finishing !== undefined) return;
     for (const task of this.tasks) {
       if (task.status !== 'waiting' || task.held !== undefined) continue;
-      const verdict = readyToStart(task, (name) => this.state(name));
+      const verdict = readyToStart(task, this.state);
       if (typeof verdict === 'object') {
         task.status = 'skipped';
         task.failure = verdict.skip;
@@ -170,6 +169,8 @@ export class Supervisor implements ActionHost {
     this.code = code;
     this.reporter.info(why);
     this.stopTicker = stillStopping(this.tasks, this.reporter);
+    // What the tasks cost, seen while they still run (the summary's sample comes after they are gone).
+    this.meter?.sample();
     await stopInWaves(this.file, this.tasks, (task) => this.stopTask(task));
     this.stopTicker();
     this.summarise(code);
@@ -194,7 +195,5 @@ export class Supervisor implements ActionHost {
     stopGracefully(task, this.context);
   }
 
-  private state(name: string): TaskState {
-    return this.tasks.find((t) => t.name === name)!;
-  }
+  private readonly state = (name: string): TaskState => this.tasks.find((t) => t.name === name)!;
 }

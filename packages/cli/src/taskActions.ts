@@ -72,17 +72,18 @@ export function resetForStart(task: TaskState): void {
 }
 
 /**
- * Restarts tasks (`rxproc restart`, a watched change): they and the running tasks that depend on them
+ * Restarts tasks (`rxproc restart`, a watched change), once they pass the checks (`announce` is called then): they and the running tasks that depend on them
  * are stopped in waves (dependents first, each tree gone before the next wave), then started again in
  * dependency order, each dependent once what it waits for is ready again. A task already restarting is
  * left to that restart. Resolves with the names restarted, once the old trees are gone.
  */
-export async function restartTasks(host: ActionHost, tasks: readonly TaskState[]): Promise<string[]> {
+export async function restartTasks(host: ActionHost, tasks: readonly TaskState[], announce: () => void = () => undefined): Promise<string[]> {
   refuseWhileStopping(host);
   for (const task of tasks) {
     const why = task.restarting === true ? undefined : notRunning(task);
     if (why !== undefined) throw new ControlError('not-running', why);
   }
+  announce();
   const named = new Set(tasks.map((task) => task.name));
   const reach = closure(host.file, named, 'dependents');
   const affected = host.tasks.filter(
@@ -109,17 +110,20 @@ export async function restartTasks(host: ActionHost, tasks: readonly TaskState[]
  * `rxproc start`, the tasks waiting for them keep waiting, and the run goes on. Resolves once their trees
  * are gone, with the names stopped and those that were not running.
  */
-export async function stopTasks(host: ActionHost, tasks: readonly TaskState[]): Promise<{ stopped: string[]; notRunning: string[] }> {
+export async function stopTasks(
+  host: ActionHost,
+  tasks: readonly TaskState[],
+  announce: () => void = () => undefined,
+): Promise<{ stopped: string[]; notRunning: string[] }> {
   refuseWhileStopping(host);
-  const stopped: string[] = [];
-  const idle: string[] = [];
-  for (const task of tasks) {
-    if (isLive(task) || task.restarting === true || (task.status === 'waiting' && task.held === undefined)) {
-      stopped.push(task.name);
-      task.held = 'asked';
-      // Not started yet: it simply will not be.
-      if (task.status === 'waiting') task.status = 'stopped';
-    } else idle.push(task.name);
+  const stopping = tasks.filter((task) => isLive(task) || task.restarting === true || (task.status === 'waiting' && task.held === undefined));
+  const stopped = stopping.map((task) => task.name);
+  const idle = tasks.filter((task) => !stopping.includes(task)).map((task) => task.name);
+  if (stopped.length > 0) announce();
+  for (const task of stopping) {
+    task.held = 'asked';
+    // Not started yet: it simply will not be.
+    if (task.status === 'waiting') task.status = 'stopped';
   }
   await stopInWaves(
     host.file,
@@ -134,7 +138,7 @@ export async function stopTasks(host: ActionHost, tasks: readonly TaskState[]): 
  * with the held tasks they depend on; each starts once its dependencies are met. A task that is running or
  * waiting to start is refused (`already-running`).
  */
-export function startTasks(host: ActionHost, tasks: readonly TaskState[]): string[] {
+export function startTasks(host: ActionHost, tasks: readonly TaskState[], announce: () => void = () => undefined): string[] {
   refuseWhileStopping(host);
   for (const task of tasks) {
     const starting = task.status === 'waiting' && task.held === undefined;
@@ -144,6 +148,7 @@ export function startTasks(host: ActionHost, tasks: readonly TaskState[]): strin
       throw new ControlError('already-running', `${task.name} ${how}`);
     }
   }
+  announce();
   const named = new Set(tasks.map((task) => task.name));
   const reach = closure(host.file, named, 'dependencies');
   const starting = host.tasks.filter((task) => reach.has(task.name) && (named.has(task.name) || task.held !== undefined));

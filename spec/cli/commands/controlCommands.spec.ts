@@ -98,6 +98,15 @@ describe('rxproc ps, restart, stop, start, logs: a second rxproc drives a runnin
     expect(running.code).to.equal(1);
     expect(running.stderr).to.match(/^rxproc: web is already running \(pid \d+\)\n$/);
 
+    // Bad usage exits 2, as a task file error does; a --file that does not exist is one.
+    expect((await rxprocAsync(['restart'], dir)).code).to.equal(2);
+    expect((await rxprocAsync(['logs', '-n', 'many', 'db'], dir)).code).to.equal(2);
+    const noFile = await rxprocAsync(['ps', '--file', 'nowhere/rxproc.yaml'], dir);
+    expect([noFile.code, noFile.stderr]).to.deep.equal([2, `rxproc: no task file ${dir}/nowhere/rxproc.yaml\n`]);
+    expect((await rxprocAsync(['ps', '--file', '.'], dir)).code, 'a folder names its task file').to.equal(0);
+    // A refused request is not reported as asked.
+    expect(run.seen.filter((e) => e.event === 'control' && e.command === 'start')).to.deep.equal([]);
+
     // A task declared autostart: false runs when asked.
     const started = await rxprocAsync(['start', 'once'], dir);
     expect([started.code, started.stdout]).to.deep.equal([0, 'started: once\n']);

@@ -78,18 +78,36 @@ describe('the control socket (control/)', function () {
     expect(statSync(server.path).mode & 0o777).to.equal(0o600);
     const answers = await raw(
       server.path,
-      '{"id":7,"command":"ps"}\nnot json\n{"command":"dance"}\n{"id":"r","command":"restart","tasks":["x"]}\n{"command":"logs","tasks":"web"}\n',
+      '{"id":7,"command":"ps"}\nnot json\n{"id":9,"command":"dance"}\n{"id":"r","command":"restart","tasks":["x"]}\n{"command":"logs","tasks":"web"}\n',
       5,
     );
     expect(answers).to.deep.equal([
       { id: 7, ok: true, echo: 'ps' },
       { ok: false, error: 'bad-request', message: 'not a JSON line' },
-      { ok: false, error: 'bad-request', message: 'unknown command "dance" (commands: info, ps, restart, start, stop, logs)' },
+      { id: 9, ok: false, error: 'bad-request', message: 'unknown command "dance" (commands: info, ps, restart, start, stop, logs)' },
       { id: 'r', ok: false, error: 'no-such-task', message: 'no task named "x"' },
       { ok: false, error: 'bad-request', message: '"tasks" must be a list of task names' },
     ]);
     const refused = await controlRequest(server.path, { command: 'restart', tasks: ['x'] }, runtime).catch((error: unknown) => error);
     expect(refused).to.be.instanceOf(RefusedError).with.property('code', 'no-such-task');
+  });
+
+  it('answers a client that closed its side after its request (half-open), then ends the connection', async () => {
+    const path = controlSocketPath(runtime, env());
+    const server = await ControlServer.listen(path, runtime, async (_request, reply) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      reply.done({ late: true });
+    });
+    servers.push(server);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = createConnection(path);
+      let got = '';
+      socket.on('connect', () => socket.end('{"id":1,"command":"ps"}\n'));
+      socket.on('data', (chunk: Buffer) => (got += chunk.toString()));
+      socket.on('end', () => resolve(got));
+      socket.on('error', reject);
+    });
+    expect(answer).to.equal('{"id":1,"ok":true,"late":true}\n');
   });
 
   it('refuses a second run in the same folder, naming the first; the first keeps its socket', async () => {

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { controlRequest, NoRunError, RefusedError, type ControlAnswer } from '../control/controlClient.js';
 import { ControlPathError } from '../control/controlPath.js';
 import { DEFAULT_LOG_LINES } from '../control/controlHandler.js';
@@ -55,7 +55,7 @@ async function logsCommand(asked: string[], options: CommandOptions): Promise<un
 }
 
 function count(value: string): number {
-  if (!/^\d+$/.test(value)) throw new Error(`not a number of lines: ${value}`);
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('a number of lines, 0 or more');
   return Number(value);
 }
 

@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { controlSocketPath } from '../control/controlPath.js';
-import { findTaskFile } from '../loadTaskFile.js';
+import { findTaskFile, TaskFileError } from '../loadTaskFile.js';
 
 /** Where a command finds its run: the control socket, and the folder named in messages. */
 export interface RunLocation {
@@ -16,7 +16,11 @@ export interface RunLocation {
  */
 export function findRun(file: string | undefined, cwd = process.cwd()): RunLocation {
   if (file !== undefined) {
-    const folder = dirname(findTaskFile(file, cwd));
+    const given = resolve(cwd, file);
+    // A folder names its task file as `rxproc run` would find it there.
+    const path = existsSync(given) && statSync(given).isDirectory() ? findTaskFile(undefined, given) : findTaskFile(file, cwd);
+    if (!existsSync(path)) throw new TaskFileError(`no task file ${path}`);
+    const folder = dirname(path);
     return { socket: controlSocketPath(folder), folder };
   }
   for (let folder = resolve(cwd); ; folder = dirname(folder)) {

@@ -38,24 +38,27 @@ export function controlHandler(run: ControlledRun): ControlHandler {
         return reply.done({ tasks: supervisor.tasks.map((task) => taskSnapshot(task, run.meter.usageOf(task.name))) });
       case 'restart': {
         const tasks = tasksNamed(supervisor, request.tasks);
-        reporter.control('restart', request.tasks, `restart asked for ${list(request.tasks)} (rxproc restart)`);
-        return reply.done({ restarted: await restartTasks(supervisor, tasks) });
+        const announce = (): void => reporter.control('restart', request.tasks, `restart asked for ${list(request.tasks)} (rxproc restart)`);
+        return reply.done({ restarted: await restartTasks(supervisor, tasks, announce) });
       }
       case 'start': {
         const tasks = tasksNamed(supervisor, request.tasks);
-        reporter.control('start', request.tasks, `start asked for ${list(request.tasks)} (rxproc start)`);
-        return reply.done({ started: startTasks(supervisor, tasks) });
+        const announce = (): void => reporter.control('start', request.tasks, `start asked for ${list(request.tasks)} (rxproc start)`);
+        return reply.done({ started: startTasks(supervisor, tasks, announce) });
       }
       case 'stop': {
         if (request.tasks === undefined || request.tasks.length === 0) {
           supervisor.whenEnded((exitCode) => reply.done({ exitCode }));
+          // Already stopping (Ctrl-C, a failure): the answer comes at its end, and nothing is announced.
+          if (supervisor.isStopping()) return;
           reporter.control('stop', [], 'stop asked (rxproc stop)');
           supervisor.stop(0, 'stopping every task');
           return;
         }
-        const tasks = tasksNamed(supervisor, request.tasks);
-        reporter.control('stop', request.tasks, `stop asked for ${list(request.tasks)} (rxproc stop)`);
-        return reply.done(await stopTasks(supervisor, tasks));
+        const names = request.tasks;
+        const tasks = tasksNamed(supervisor, names);
+        const announce = (): void => reporter.control('stop', names, `stop asked for ${list(names)} (rxproc stop)`);
+        return reply.done(await stopTasks(supervisor, tasks, announce));
       }
       case 'logs': {
         const names = tasksNamed(supervisor, request.tasks).map((task) => task.name);

@@ -1,7 +1,7 @@
 import { chmodSync, statSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { claimSocket } from './claimSocket.js';
-import { parseRequest } from './parseRequest.js';
+import { parseLine, parseRequest } from './parseRequest.js';
 import { ControlError, type ControlRequest } from './protocol.js';
 
 /** A request line longer than this is refused (requests are a few names). */
@@ -42,7 +42,8 @@ export class ControlServer {
     } catch {
       // none left by an earlier run of this pid
     }
-    const server = createServer();
+    // Half-open: a client that has sent its requests and closed its side still gets its answers.
+    const server = createServer({ allowHalfOpen: true });
     const control = new ControlServer(server, path);
     server.on('connection', (socket) => control.serve(socket, handler));
     await new Promise<void>((resolve, reject) => {
@@ -91,17 +92,21 @@ export class ControlServer {
 
   private serve(socket: Socket, handler: ControlHandler): void {
     this.sockets.add(socket);
-    const closeListeners = new Set<() => void>();
-    const closed = (): void => {
+    const connection: Connection = { socket, closeListeners: new Set(), pending: 0, ended: false };
+    socket.on('close', () => {
       this.sockets.delete(socket);
-      for (const listener of closeListeners) {
+      for (const listener of connection.closeListeners) {
         this.closing.delete(listener);
         listener();
       }
-      closeListeners.clear();
-    };
-    socket.on('close', closed);
+      connection.closeListeners.clear();
+    });
     socket.on('error', () => socket.destroy());
+    // The client has sent all it will: our side ends once its last request is answered.
+    socket.on('end', () => {
+      connection.ended = true;
+      if (connection.pending === 0) socket.end();
+    });
     let rest = '';
     socket.on('data', (chunk: Buffer) => {
       rest += chunk.toString();
@@ -109,7 +114,7 @@ export class ControlServer {
       while ((end = rest.indexOf('\n')) !== -1) {
         const line = rest.slice(0, end);
         rest = rest.slice(end + 1);
-        if (line.trim() !== '') this.answer(socket, line, handler, closeListeners);
+        if (line.trim() !== '') this.answer(connection, line, handler);
       }
       if (rest.length > MAX_REQUEST) {
         socket.end(`${JSON.stringify({ ok: false, error: 'bad-request', message: 'request line too long' })}\n`);
@@ -118,35 +123,48 @@ export class ControlServer {
     });
   }
 
-  private answer(socket: Socket, line: string, handler: ControlHandler, closeListeners: Set<() => void>): void {
+  private answer(connection: Connection, line: string, handler: ControlHandler): void {
+    const { socket } = connection;
     let id: unknown;
     let finished = false;
+    connection.pending++;
     const write = (answer: Record<string, unknown>): void => {
       if (finished || socket.destroyed || socket.writableEnded) return;
       socket.write(`${JSON.stringify(id === undefined ? answer : { id, ...answer })}\n`);
     };
+    const finish = (answer: Record<string, unknown>): void => {
+      write(answer);
+      if (finished) return;
+      finished = true;
+      if (--connection.pending === 0 && connection.ended) socket.end();
+    };
     const fail = (error: unknown): void => {
       const failure = error instanceof ControlError ? { error: error.code, message: error.message } : { error: 'bad-request', message: String(error) };
-      write({ ok: false, ...failure });
-      finished = true;
+      finish({ ok: false, ...failure });
     };
     const reply: ControlReply = {
       send: write,
-      done: (answer = {}) => {
-        write({ ok: true, ...answer });
-        finished = true;
-      },
+      done: (answer = {}) => finish({ ok: true, ...answer }),
       onClose: (listener) => {
-        closeListeners.add(listener);
+        connection.closeListeners.add(listener);
         this.closing.add(listener);
       },
     };
     try {
-      const request = parseRequest(line);
-      id = request.id;
-      void Promise.resolve(handler(request, reply)).catch(fail);
+      const value = parseLine(line);
+      // Even a request refused below is answered with its id.
+      if (typeof value === 'object' && value !== null) id = (value as { id?: unknown }).id;
+      void Promise.resolve(handler(parseRequest(value), reply)).catch(fail);
     } catch (error) {
       fail(error);
     }
   }
+}
+
+/** One client's connection: its requests not yet answered, and whether it has closed its side. */
+interface Connection {
+  readonly socket: Socket;
+  readonly closeListeners: Set<() => void>;
+  pending: number;
+  ended: boolean;
 }

@@ -9,14 +9,17 @@ function names(value: unknown, required: boolean): string[] | undefined {
   return value;
 }
 
-/** A request line, checked: anything else is a `bad-request` ControlError saying what is wrong. */
-export function parseRequest(line: string): ControlRequest {
-  let value: unknown;
+/** A request line as JSON (not yet checked); not JSON is a `bad-request` ControlError. */
+export function parseLine(line: string): unknown {
   try {
-    value = JSON.parse(line);
+    return JSON.parse(line);
   } catch {
     throw new ControlError('bad-request', 'not a JSON line');
   }
+}
+
+/** A request, checked: anything else is a `bad-request` ControlError saying what is wrong. */
+export function parseRequest(value: unknown): ControlRequest {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ControlError('bad-request', 'a request is a JSON object');
   const request = value as Record<string, unknown>;
   const { command, id } = request;

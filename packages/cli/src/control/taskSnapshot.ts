@@ -12,11 +12,13 @@ export function taskSnapshot(task: TaskState, usage: UsageFigures | undefined, n
         ? 'not started'
         : task.awaitingChange === true
           ? 'failed (waiting for a change)'
-          : task.status === 'running' && task.exitSeen === true
-            ? 'restarting'
-            : task.status === 'running' && task.isReady && task.config.ready !== undefined
-              ? 'ready'
-              : task.status;
+          : task.status === 'stopped' && !task.runs.isSettled()
+            ? 'stopping'
+            : task.status === 'running' && task.exitSeen === true
+              ? 'restarting'
+              : task.status === 'running' && task.isReady && task.config.ready !== undefined
+                ? 'ready'
+                : task.status;
   return {
     name: task.name,
     state,
