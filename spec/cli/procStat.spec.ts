@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,10 +44,10 @@ describe('procStat', () => {
     expect(readPeakRssBytes(proc.root, 6)).to.equal(0);
   });
 
-  it('knows the clock ticks and the page size (getconf, else 100 and 4096)', () => {
+  it("knows the clock ticks and the page size, from the kernel's auxiliary vector: as getconf says them", () => {
     const units = procUnits();
-    expect(units.clockTicks).to.be.a('number').greaterThan(0);
-    expect(units.pageSize).to.be.a('number').greaterThan(0);
+    const getconf = (name: string): number => Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim());
+    expect(units).to.deep.equal({ clockTicks: getconf('CLK_TCK'), pageSize: getconf('PAGESIZE') });
     expect(procUnits()).to.equal(units);
   });
 });

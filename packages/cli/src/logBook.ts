@@ -5,7 +5,63 @@ export const KEPT_ENTRIES = 1000;
 /** Text kept per task: long lines make the ring shorter, never the memory larger. */
 export const KEPT_BYTES = 1024 * 1024;
 
-type NewEntry = LogEntry extends infer E ? (E extends LogEntry ? Omit<E, 'seq'> : never) : never;
+type EventEntry = Extract<LogEntry, { kind: 'event' }>;
+const STDOUT = 0;
+const STDERR = 1;
+const EVENT = 2;
+
+/**
+ * One task's ring, in parallel arrays written round: keeping a line allocates nothing (the line's own text
+ * aside), whatever the output's rate; entries are built only when `rxproc logs` asks.
+ */
+class Ring {
+  private readonly texts: string[] = new Array<string>(KEPT_ENTRIES).fill('');
+  private readonly seqs = new Float64Array(KEPT_ENTRIES);
+  private readonly pids = new Int32Array(KEPT_ENTRIES);
+  private readonly kinds = new Uint8Array(KEPT_ENTRIES);
+  /** The events' own fields, by slot (events are rare). */
+  private readonly events = new Map<number, Pick<EventEntry, 'event' | 'details'>>();
+  private start = 0;
+  private size = 0;
+  private bytes = 0;
+
+  constructor(private readonly task: string) {}
+
+  push(seq: number, kind: number, text: string, pid: number | undefined, event?: Pick<EventEntry, 'event' | 'details'>): void {
+    if (this.size === KEPT_ENTRIES) this.dropOldest();
+    const slot = (this.start + this.size) % KEPT_ENTRIES;
+    this.texts[slot] = text;
+    this.seqs[slot] = seq;
+    this.pids[slot] = pid ?? -1;
+    this.kinds[slot] = kind;
+    if (event !== undefined) this.events.set(slot, event);
+    this.size++;
+    this.bytes += text.length;
+    while (this.bytes > KEPT_BYTES && this.size > 1) this.dropOldest();
+  }
+
+  /** The last `count` entries, oldest first. */
+  last(count: number): LogEntry[] {
+    const out: LogEntry[] = [];
+    for (let i = Math.max(0, this.size - count); i < this.size; i++) out.push(this.entry((this.start + i) % KEPT_ENTRIES));
+    return out;
+  }
+
+  private entry(slot: number): LogEntry {
+    const [seq, task, kind] = [this.seqs[slot]!, this.task, this.kinds[slot]];
+    if (kind === EVENT) return { seq, task, kind: 'event', ...this.events.get(slot)!, text: this.texts[slot]! };
+    const pid = this.pids[slot] === -1 ? undefined : this.pids[slot];
+    return { seq, task, kind: 'line', stream: kind === STDERR ? 'stderr' : 'stdout', line: this.texts[slot]!, pid };
+  }
+
+  private dropOldest(): void {
+    this.bytes -= this.texts[this.start]!.length;
+    this.texts[this.start] = '';
+    this.events.delete(this.start);
+    this.start = (this.start + 1) % KEPT_ENTRIES;
+    this.size--;
+  }
+}
 
 /**
  * Each task's recent output and events, as the run reported them, in a bounded ring per task (the last
@@ -14,23 +70,27 @@ type NewEntry = LogEntry extends infer E ? (E extends LogEntry ? Omit<E, 'seq'> 
  */
 export class LogBook {
   private seq = 0;
-  private readonly rings = new Map<string, { entries: LogEntry[]; bytes: number }>();
+  private readonly rings = new Map<string, Ring>();
   private readonly followers = new Set<{ tasks: ReadonlySet<string>; listener: (entry: LogEntry) => void }>();
 
-  add(entry: NewEntry): void {
-    const numbered = { ...entry, seq: ++this.seq } as LogEntry;
-    let ring = this.rings.get(entry.task);
-    if (ring === undefined) this.rings.set(entry.task, (ring = { entries: [], bytes: 0 }));
-    ring.entries.push(numbered);
-    ring.bytes += sizeOf(numbered);
-    while (ring.entries.length > KEPT_ENTRIES || (ring.bytes > KEPT_BYTES && ring.entries.length > 1)) ring.bytes -= sizeOf(ring.entries.shift()!);
-    for (const follower of this.followers) if (follower.tasks.has(entry.task)) follower.listener(numbered);
+  /** A line of a task's output. */
+  line(task: string, stream: 'stdout' | 'stderr', line: string, pid: number | undefined): void {
+    const seq = ++this.seq;
+    this.ring(task).push(seq, stream === 'stderr' ? STDERR : STDOUT, line, pid);
+    if (this.followers.size > 0) this.tell({ seq, task, kind: 'line', stream, line, pid });
+  }
+
+  /** Something that happened to a task, as the run said it. */
+  event(task: string, event: string, details: Record<string, unknown>, text: string): void {
+    const seq = ++this.seq;
+    this.ring(task).push(seq, EVENT, text, undefined, { event, details });
+    if (this.followers.size > 0) this.tell({ seq, task, kind: 'event', event, details, text });
   }
 
   /** The last `count` entries of these tasks together, oldest first. */
   recent(tasks: readonly string[], count: number): LogEntry[] {
     if (count === 0) return [];
-    const all = tasks.flatMap((task) => this.rings.get(task)?.entries.slice(-count) ?? []);
+    const all = tasks.flatMap((task) => this.rings.get(task)?.last(count) ?? []);
     return all.sort((a, b) => a.seq - b.seq).slice(-count);
   }
 
@@ -40,8 +100,14 @@ export class LogBook {
     this.followers.add(follower);
     return () => this.followers.delete(follower);
   }
-}
 
-function sizeOf(entry: LogEntry): number {
-  return entry.kind === 'line' ? entry.line.length : entry.text.length;
+  private ring(task: string): Ring {
+    let ring = this.rings.get(task);
+    if (ring === undefined) this.rings.set(task, (ring = new Ring(task)));
+    return ring;
+  }
+
+  private tell(entry: LogEntry): void {
+    for (const follower of this.followers) if (follower.tasks.has(entry.task)) follower.listener(entry);
+  }
 }

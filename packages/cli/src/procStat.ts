@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { endianness } from 'node:os';
 import { readFileSync } from 'node:fs';
 
 /** What the usage meter needs of one process, from /proc/PID/stat. Times are in clock ticks. */
@@ -72,20 +72,33 @@ export interface ProcUnits {
 
 let units: ProcUnits | undefined;
 
+/** The auxiliary vector's keys for the page size and the clock ticks (linux/auxvec.h). */
+const AT_PAGESZ = 6n;
+const AT_CLKTCK = 17n;
+
 /**
- * CLK_TCK and the page size, asked of `getconf` once per process (the first time they are needed), with
- * Linux's usual 100 and 4096 when it cannot say.
+ * CLK_TCK and the page size, read once per process (the first time they are needed) from the kernel's own
+ * auxiliary vector (`/proc/self/auxv`: pairs of native words), with Linux's usual 100 and 4096 when it
+ * cannot be read. (Not `getconf`: running it blocked the run's event loop for about 13 ms.)
  */
 export function procUnits(): ProcUnits {
-  units ??= { clockTicks: getconf('CLK_TCK', 100), pageSize: getconf('PAGESIZE', 4096) };
+  units ??= fromAuxv();
   return units;
 }
 
-function getconf(name: string, fallback: number): number {
+function fromAuxv(): ProcUnits {
+  const found = { clockTicks: 100, pageSize: 4096 };
   try {
-    const value = Number(execFileSync('getconf', [name], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    return Number.isInteger(value) && value > 0 ? value : fallback;
+    const auxv = readFileSync('/proc/self/auxv');
+    const little = endianness() === 'LE';
+    for (let at = 0; at + 16 <= auxv.length; at += 16) {
+      const key = little ? auxv.readBigUInt64LE(at) : auxv.readBigUInt64BE(at);
+      const value = Number(little ? auxv.readBigUInt64LE(at + 8) : auxv.readBigUInt64BE(at + 8));
+      if (key === AT_PAGESZ && value > 0) found.pageSize = value;
+      if (key === AT_CLKTCK && value > 0) found.clockTicks = value;
+    }
   } catch {
-    return fallback;
+    // not Linux, or no /proc: the usual values
   }
+  return found;
 }

@@ -55,7 +55,7 @@ export class Reporter {
 
   /** A line of a task's output. */
   line(task: string, stream: 'stdout' | 'stderr', text: string, pid: number | undefined): void {
-    this.book?.add({ task, kind: 'line', stream, line: text, pid });
+    this.book?.line(task, stream, text, pid);
     if (this.json) return this.emit({ task, pid, stream, line: text });
     const mark = stream === 'stderr' ? this.colors.red('!') : '|';
     this.write(`${(this.paints.get(task) ?? this.colors.bold)(task.padEnd(this.width))} ${mark} ${text}\n`);
@@ -63,7 +63,7 @@ export class Reporter {
 
   /** Something that happened to a task: spawn, ready, exit, restart, stop. */
   event(task: string, event: string, details: Record<string, unknown>, text: string): void {
-    this.book?.add({ task, kind: 'event', event, details, text });
+    this.book?.event(task, event, details, text);
     if (this.json) return this.emit({ task, event, ...details });
     this.info(`${(this.paints.get(task) ?? String)(task)} ${text}`);
   }

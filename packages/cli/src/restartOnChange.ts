@@ -1,7 +1,7 @@
 import type { Reporter } from './reporter.js';
 import { restartTasks, type ActionHost } from './taskActions.js';
 import { showEvent, type TaskState } from './taskState.js';
-import { watchTask, type TaskWatcher } from './taskWatcher.js';
+import type { TaskWatcher } from './taskWatcher.js';
 
 /**
  * Watch mode for one task (`watch:`): from its first start to the end of the run, a change under its paths
@@ -12,18 +12,20 @@ import { watchTask, type TaskWatcher } from './taskWatcher.js';
 export function restartOnChange(task: TaskState, host: ActionHost, baseDir: string, reporter: Reporter): TaskWatcher | undefined {
   const config = task.config.watch;
   if (config === undefined) return undefined;
-  return watchTask(
-    config,
-    baseDir,
-    (paths) => {
-      const failed = task.status === 'failed' && task.awaitingChange === true;
-      const live = (task.status === 'running' || task.status === 'completed') && task.restarting !== true && task.held === undefined;
-      if (host.isStopping() || !(failed || live)) return;
-      const shown = paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ');
-      showEvent(task, reporter, 'change', { paths }, `changed (${shown}): restarting`);
-      // Refused only when the run began to stop meanwhile: nothing to do then.
-      restartTasks(host, [task]).catch(() => undefined);
-    },
-    (error) => reporter.info(`${task.name}: watching its files: ${error.message}`),
-  );
+  const onChange = (paths: string[]): void => {
+    const failed = task.status === 'failed' && task.awaitingChange === true;
+    const live = (task.status === 'running' || task.status === 'completed') && task.restarting !== true && task.held === undefined;
+    if (host.isStopping() || !(failed || live)) return;
+    const shown = paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ');
+    showEvent(task, reporter, 'change', { paths }, `changed (${shown}): restarting`);
+    // Refused only when the run began to stop meanwhile: nothing to do then.
+    restartTasks(host, [task]).catch(() => undefined);
+  };
+  const onError = (error: Error): void => reporter.info(`${task.name}: watching its files: ${error.message}`);
+  // The watcher (chokidar, picomatch) is loaded by a run that watches only: it costs others 25 ms of start.
+  const watcher = import('./taskWatcher.js').then(({ watchTask }) => watchTask(config, baseDir, onChange, onError));
+  return {
+    ready: watcher.then((started) => started.ready),
+    close: async () => (await watcher).close(),
+  };
 }
