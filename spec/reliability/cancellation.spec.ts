@@ -80,9 +80,10 @@ describe('reliability: cancellation and kill', function () {
     }
   });
 
-  it('a grandchild that calls setsid escapes the group: teardown still ends within the grace period', async () => {
+  it("with containment 'group', a grandchild that calls setsid escapes the group: teardown still ends within the grace period", async () => {
     let escaped = 0;
-    const sub = spawn$('sh', ['-c', 'setsid sleep 30 & echo $!; wait'], { killTimeout: 300 }).subscribe((e) => {
+    // (a cgroup holds it: containment.spec.ts)
+    const sub = spawn$('sh', ['-c', 'setsid sleep 30 & echo $!; wait'], { killTimeout: 300, containment: 'group' }).subscribe((e) => {
       if (e.type === 'stdout') escaped = Number(e.data.toString());
     });
     await eventually(() => escaped > 0);

@@ -47,10 +47,11 @@ describe('reliability: stop (stop and still see the end)', function () {
     expect(await eventually(() => liveProcessCount() === 0, 3000)).to.equal(true);
   });
 
+  // (containment 'group': these look at the signals' address; a cgroup's tree is signalled process by process, see containment.spec.ts)
   it('sends the killSignal to the whole group (a process killed by it still completes, its exit says so)', async () => {
     const { stop, watch } = stopOn((event) => event.type === 'stdout');
     const { result, kills } = await recordKills(() =>
-      outcome(watchEvents(spawn$('sh', ['-c', 'echo ready; exec sleep 30'], { stop, killSignal: 'SIGINT' }), watch)),
+      outcome(watchEvents(spawn$('sh', ['-c', 'echo ready; exec sleep 30'], { stop, killSignal: 'SIGINT', containment: 'group' }), watch)),
     );
     const pid = (result.events[0] as { pid: number }).pid;
     expect(kills).to.deep.include([-pid, 'SIGINT']);
@@ -61,7 +62,7 @@ describe('reliability: stop (stop and still see the end)', function () {
   it('a SIGTERM-ignoring tree is SIGKILLed after killTimeout, and the run still completes', async () => {
     const { stop, watch } = stopOn((event) => event.type === 'stdout');
     const tree = `trap '' TERM; sleep 60 & echo ready; wait`;
-    const { result, kills } = await recordKills(() => outcome(watchEvents(spawn$('sh', ['-c', tree], { stop, killTimeout: 150 }), watch)));
+    const { result, kills } = await recordKills(() => outcome(watchEvents(spawn$('sh', ['-c', tree], { stop, killTimeout: 150, containment: 'group' }), watch)));
     const pid = (result.events[0] as { pid: number }).pid;
     expect(kills).to.deep.include([-pid, 'SIGTERM']);
     expect(kills).to.deep.include([-pid, 'SIGKILL']);

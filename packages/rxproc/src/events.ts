@@ -1,3 +1,4 @@
+import type { ProcessUsage } from './containmentOptions.js';
 /**
  * The events a process Observable emits, as a tagged union on `type`.
  *
@@ -63,6 +64,11 @@ export interface ExitEvent {
    * the last stage's. Absent for a lone process.
    */
   readonly stage?: number;
+  /**
+   * What the whole tree cost, dead descendants included, read when the process exited: only for a run in
+   * a cgroup (`containment`; see docs/termination.md).
+   */
+  readonly usage?: ProcessUsage;
 }
 
 /**

@@ -7,6 +7,7 @@ export { ProcessObservable, type StageSpec } from './processObservable.js';
 export { SPAWN_DEFAULTS } from './options.js';
 export type { SpawnOptions, StdinOption, OutputOption, FileRedirect } from './options.js';
 export type { IpcOptions } from './ipcOptions.js';
+export type { Containment, ContainmentOptions, ProcessLimits, ProcessUsage } from './containmentOptions.js';
 export type { TtyOptions, TtySize } from './ttyOptions.js';
 export type { ResolvedOptions as ResolvedSpawnOptions } from './internal/options/validateOptions.js';
 export { liveProcessCount } from './internal/terminate/registry.js';

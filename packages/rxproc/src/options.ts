@@ -1,3 +1,4 @@
+import type { ContainmentOptions } from './containmentOptions.js';
 import type { IpcOptions } from './ipcOptions.js';
 import type { TtyOptions } from './ttyOptions.js';
 import type { RemoteHost } from './remoteHost.js';
@@ -38,7 +39,7 @@ export type OutputOption = 'pipe' | 'inherit' | 'ignore' | FileRedirect;
  * Options of {@link spawn$}. Every option is checked when `spawn$` is called; a wrong one throws a
  * `TypeError` naming it.
  */
-export interface SpawnOptions extends IpcOptions, TtyOptions {
+export interface SpawnOptions extends IpcOptions, TtyOptions, ContainmentOptions {
   /** Working directory of the child. Default: the host's `process.cwd()`. */
   readonly cwd?: string;
   /**

@@ -27,6 +27,7 @@ async function startAndRead(source: ReturnType<typeof spawn$>): Promise<{ pid: n
   return { pid: (events[0] as { pid: number }).pid, text, sub, events };
 }
 
+// The process group's own mechanism: where a spec looks at how signals are addressed, it asks for containment 'group'.
 describe('termination (ProcessTree)', () => {
   it('unsubscribe kills the child and its grandchild', async () => {
     const { pid, text, sub } = await startAndRead(spawn$(fixture('tree.sh')));
@@ -67,7 +68,7 @@ describe('termination (ProcessTree)', () => {
         return recording.call(process, target, signal);
       };
       try {
-        const started = await startAndRead(spawn$(fixture('ignore-term.sh'), { killTimeout: 200 }));
+        const started = await startAndRead(spawn$(fixture('ignore-term.sh'), { killTimeout: 200, containment: 'group' }));
         pid = started.pid;
         started.sub.unsubscribe();
         expect(await eventually(() => !isAlive(pid), 30000)).to.equal(true);
@@ -182,7 +183,7 @@ describe('termination (ProcessTree)', () => {
     });
 
     it('still has a live member for groupHasLiveMember', async () => {
-      const { pid, sub } = await startAndRead(spawn$('sh', ['-c', 'echo go; exec sleep 30']));
+      const { pid, sub } = await startAndRead(spawn$('sh', ['-c', 'echo go; exec sleep 30'], { containment: 'group' }));
       denied = pid;
       expect(groupHasLiveMember(pid)).to.equal(true);
       denied = 0;
@@ -190,7 +191,7 @@ describe('termination (ProcessTree)', () => {
     });
 
     it('keeps the tree tracked (liveProcessCount) until its members are gone, though it cannot signal them', async () => {
-      const { pid, text, sub } = await startAndRead(spawn$('sh', ['-c', 'sleep 1 & echo $!']));
+      const { pid, text, sub } = await startAndRead(spawn$('sh', ['-c', 'sleep 1 & echo $!'], { containment: 'group' }));
       const grandchild = Number(text);
       denied = pid;
       sub.unsubscribe();

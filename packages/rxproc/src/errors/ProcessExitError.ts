@@ -1,3 +1,4 @@
+import type { ProcessUsage } from '../containmentOptions.js';
 import { constants } from 'node:os';
 import { formatCommand } from './formatCommand.js';
 import { ProcessError, type ProcessErrorDetails } from './ProcessError.js';
@@ -9,6 +10,8 @@ export interface ProcessExitErrorDetails extends ProcessErrorDetails {
   readonly signal: NodeJS.Signals | null;
   /** The tail of stderr (at most the last 64 KiB), decoded as UTF-8; `''` when stderr was not piped. */
   readonly stderr: string;
+  /** What the whole tree cost (a run in a cgroup). */
+  readonly usage?: ProcessUsage;
 }
 
 /** Lines of the stderr tail quoted in the message; the whole tail stays in `stderr`. */
@@ -39,6 +42,8 @@ export class ProcessExitError extends ProcessError {
   readonly signal: NodeJS.Signals | null;
   /** The tail of stderr (at most the last 64 KiB), decoded as UTF-8. */
   readonly stderr: string;
+  /** What the whole tree cost, dead descendants included: for a run in a cgroup (`containment`), else absent. */
+  readonly usage?: ProcessUsage;
 
   constructor(details: ProcessExitErrorDetails, how = describeFailure(details)) {
     super(`Command ${how}${onHost(details.host)}: ${formatCommand(details.command, details.args)}${quoteTail(details.stderr)}`, details);
@@ -46,6 +51,7 @@ export class ProcessExitError extends ProcessError {
     this.exitCode = details.exitCode;
     this.signal = details.signal;
     this.stderr = details.stderr;
+    if (details.usage !== undefined) this.usage = details.usage;
   }
 }
 

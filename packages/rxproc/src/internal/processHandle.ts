@@ -1,3 +1,4 @@
+import type { ProcessUsage } from '../containmentOptions.js';
 // The seam between a run (src/internal/run: the subscription, its teardown, its outcome) and where its process
 // lives: on this machine (local/localHandle.ts) or on another host over ssh (remote/run/remoteHandle.ts).
 import type { Readable } from 'node:stream';
@@ -10,6 +11,8 @@ export interface RunEnd {
   readonly signal: NodeJS.Signals | null;
   /** The remote host, for a process run over ssh. */
   readonly host?: string;
+  /** What the tree cost, for a run in a cgroup. */
+  readonly usage?: ProcessUsage;
 }
 
 /** How a process is wired into a pipeline; both absent for a lone process. */

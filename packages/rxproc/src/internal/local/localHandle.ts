@@ -9,10 +9,9 @@ import { safely } from '../io/reportError.js';
 import type { StageSpec } from '../options/stageSpec.js';
 import type { HandleSink, ProcessHandle, RunEnd, StageIo } from '../processHandle.js';
 import { hasEnded } from '../terminate/groupMembers.js';
-import { ProcessTree } from '../terminate/processTree.js';
-import { track, untrack } from '../terminate/registry.js';
-import { guard, release as unguard } from '../terminate/watchdog.js';
+import type { Tree } from '../terminate/tree.js';
 import { ChildOutput } from './childOutput.js';
+import { runCgroupFor, startTree } from './containment.js';
 import { diagnoseSpawnFailure } from './diagnoseSpawnFailure.js';
 import { IpcChannel } from './ipcChannel.js';
 import { spawnChild, streamsOf } from './spawnChild.js';
@@ -21,7 +20,7 @@ import { spawnChild, streamsOf } from './spawnChild.js';
 export type DescribeStartFailure = (error: unknown) => Error;
 
 /**
- * A process on this machine: a child in its own process group ({@link ProcessTree}), its pipes
+ * A process on this machine: a child in its own process group, or its own cgroup ({@link startTree}), its pipes
  * ({@link ChildOutput}) and its stdin source. Every listener it adds is removed by `release`, which stops
  * the tree and closes the host's ends of the pipes once the tree is gone (a child that prints while it
  * shuts down must not die of SIGPIPE instead).
@@ -30,7 +29,7 @@ export class LocalHandle implements ProcessHandle {
   private sink: HandleSink | undefined;
   private io: StageIo = {};
   private child: ChildProcess | undefined;
-  private tree: ProcessTree | undefined;
+  private tree: Tree | undefined;
   private output: ChildOutput | undefined;
   private stopStdin: (() => void) | undefined;
   private ipc: IpcChannel | undefined;
@@ -51,7 +50,10 @@ export class LocalHandle implements ProcessHandle {
   start(sink: HandleSink, io: StageIo): boolean {
     this.sink = sink;
     this.io = io;
-    const child = spawnChild(this.spec, io, this.startedAt);
+    const cgroup = runCgroupFor(this.spec, this.startedAt);
+    if (cgroup instanceof Error) return this.failToStart(cgroup);
+    const child = spawnChild(this.spec, io, this.startedAt, cgroup && ((spawn) => cgroup.place(spawn)));
+    if (child instanceof Error || child.pid === undefined) cgroup?.remove();
     if (child instanceof Error) return this.failToStart(child);
     this.child = child;
     // No pid: Node's 'error' event (ENOENT, EACCES, EMFILE, …) is still to come.
@@ -60,9 +62,7 @@ export class LocalHandle implements ProcessHandle {
       return false;
     }
     const { options } = this.spec;
-    this.tree = new ProcessTree(child.pid, child, options, this.onTreeSettled);
-    track(this.tree);
-    if (options.watchdog === true) guard(child.pid, options.killTimeout);
+    this.tree = startTree(child.pid, child, options, cgroup, this.onTreeSettled);
     child.once('exit', this.onExit);
     child.on('error', this.onChildError);
     sink.next({ type: 'spawn', pid: child.pid });
@@ -135,7 +135,8 @@ export class LocalHandle implements ProcessHandle {
 
   private readonly onExit = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
     this.exited = true;
-    this.exit = { pid: this.tree!.pid, exitCode, signal };
+    const usage = this.tree!.usage?.();
+    this.exit = { pid: this.tree!.pid, exitCode, signal, ...(usage === undefined ? {} : { usage }) };
     this.ipc?.stopSending();
     this.report((sink) => sink.exited());
     if (this.output === undefined || this.output.closed) return this.finish();
@@ -169,9 +170,7 @@ export class LocalHandle implements ProcessHandle {
     this.report((sink) => sink.fail(new ProcessError(`Process error: ${error.message}`, { command, args, pid: this.tree?.pid, durationMs, cause: error })));
   };
 
-  private readonly onTreeSettled = (tree: ProcessTree): void => {
-    untrack(tree);
-    if (this.spec.options.watchdog === true) unguard(tree.pid);
+  private readonly onTreeSettled = (): void => {
     // While the run is live its output is still to be read to the end; after, nothing more is wanted.
     if (this.released) this.closePipes();
     this.settle();

@@ -7,12 +7,15 @@ import type { StageIo } from '../processHandle.js';
 
 const noop = (): void => undefined;
 
+/** Runs the synchronous spawn where the child must be born (a run's cgroup: RunCgroup.place). */
+export type Place = <T>(spawn: () => T) => T;
+
 /**
  * Starts the child in its own session and process group (`detached`), so that the whole tree can be
  * signalled. Returns the child, or the `SpawnError` of a failure found before or during `spawn()`. A child
  * without a pid has failed too: its `'error'` event (ENOENT, EACCES, EMFILE, …) is still to come.
  */
-export function spawnChild(spec: StageSpec, io: StageIo, startedAt: number): ChildProcess | Error {
+export function spawnChild(spec: StageSpec, io: StageIo, startedAt: number, place: Place = (spawn) => spawn()): ChildProcess | Error {
   const { command, args, options } = spec;
   const env = buildEnv(options);
   const failure = (error: unknown): Error => diagnoseSpawnFailure(error, { command, args, cwd: options.cwd, startedAt });
@@ -25,7 +28,7 @@ export function spawnChild(spec: StageSpec, io: StageIo, startedAt: number): Chi
     // With `ipc`, Node's channel is a fourth fd (NODE_CHANNEL_FD tells the child which).
     const stdio = options.ipc === true ? [...(plan.stdio as Extract<StdioOptions, unknown[]>), 'ipc' as const] : plan.stdio;
     const { argv0, serialization } = options;
-    child = spawn(command, args, { cwd: options.cwd, env, stdio, detached: true, uid: options.uid, gid: options.gid, argv0, serialization });
+    child = place(() => spawn(command, args, { cwd: options.cwd, env, stdio, detached: true, uid: options.uid, gid: options.gid, argv0, serialization }));
   } catch (error) {
     return failure(error);
   } finally {

@@ -1,5 +1,6 @@
 import { isObservable } from 'rxjs';
 import { resolveHost, type ResolvedHost } from './resolveHost.js';
+import { checkContainment } from './checkContainment.js';
 import { checkTty, type ResolvedTty } from './checkTty.js';
 import { checkIpcOptions, isId, isMs, isSignalName, MAX_ID, MAX_TIMER_MS, reject } from './checks.js';
 import { SPAWN_DEFAULTS, type OutputOption, type SpawnOptions } from '../../options.js';
@@ -39,6 +40,8 @@ const KNOWN = new Set<string>([
   'send',
   'serialization',
   'tty',
+  'containment',
+  'limits',
 ]);
 
 /** Signals whose default action neither ends a process nor can be relied on to (ignore, stop, continue). */
@@ -102,6 +105,7 @@ export function validateOptions(where: string, options: SpawnOptions | undefined
     if (o[name] !== undefined && !isId(o[name])) reject(where, name, `an integer from 0 to ${MAX_ID}`, o[name]);
   }
   checkIpcOptions(where, o);
+  checkContainment(where, o);
   const tty = checkTty(where, o);
   const host = resolveHost(where, o);
   if (o.uid !== undefined && o.gid === undefined) {

@@ -97,8 +97,16 @@ export class ProcessRun implements HandleSink {
       return this.subscriber.error(result);
     }
     const durationMs = performance.now() - this.startedAt;
-    const { pid, exitCode, signal, host } = result;
-    this.subscriber.next({ type: 'exit', pid, exitCode, signal, durationMs, ...(host === undefined ? {} : { host }) });
+    const { pid, exitCode, signal, host, usage } = result;
+    this.subscriber.next({
+      type: 'exit',
+      pid,
+      exitCode,
+      signal,
+      durationMs,
+      ...(host === undefined ? {} : { host }),
+      ...(usage === undefined ? {} : { usage }),
+    });
     if (this.ended) return;
     this.handle.terminate();
     const failure = this.stopped ? undefined : exitFailure(this.spec, { ...result, durationMs }, this.timedOut, () => this.handle.stderrTail());

@@ -1,17 +1,7 @@
 import { groupHasLiveMember } from './groupMembers.js';
 import { signalProcess } from './signalProcess.js';
 import { ioTimeout, type CancelTimeout } from '../io/ioTimeout.js';
-
-/** How a tree is stopped: the first signal, then SIGKILL after `killTimeout` ms if anything is still alive. */
-export interface KillConfig {
-  readonly killSignal: NodeJS.Signals;
-  readonly killTimeout: number;
-}
-
-/** What tells a tree that its leader exited and was reaped: Node's `ChildProcess`, or a PTY process's stand-in. */
-export interface LeaderExit {
-  once(event: 'exit', listener: () => void): unknown;
-}
+import type { KillConfig, LeaderExit, Tree } from './tree.js';
 
 /** Probing an exited child's group for stragglers: first after this many ms, doubling up to the max. */
 const POLL_FIRST_MS = 5;
@@ -25,7 +15,7 @@ const POLL_MAX_MS = 250;
  * - after that exit only the group is addressed (`kill(-pgid)`), and the kernel does not hand out a
  *   group's id as a new pid while any member of the group is alive.
  */
-export class ProcessTree {
+export class ProcessTree implements Tree {
   /** The child's exit has been seen (Node reaped it). */
   exited = false;
   private terminating = false;

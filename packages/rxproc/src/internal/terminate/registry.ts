@@ -1,21 +1,21 @@
 import { onExit } from 'signal-exit';
 import { GROUP_STOP_SH, startStopShell } from './groupMembers.js';
-import type { ProcessTree } from './processTree.js';
+import type { Tree } from './tree.js';
 
 /**
  * Every process tree rxproc started that may still be alive, so that the host's exit (normal, SIGINT,
  * SIGTERM, SIGHUP, …) takes them along. The exit hook is installed only while the registry is non-empty,
  * so an idle rxproc leaves no listener on `process`.
  */
-const live = new Set<ProcessTree>();
+const live = new Set<Tree>();
 /** rxproc's own helpers (shared ssh connections): stopped with the host, not counted as the user's. */
-const services = new Set<ProcessTree>();
+const services = new Set<Tree>();
 let removeHook: (() => void) | undefined;
 
 let unloading: NodeJS.Immediate | undefined;
 
 /** Adds a tree that was just spawned (`service`: one of rxproc's own helpers). */
-export function track(tree: ProcessTree, service = false): void {
+export function track(tree: Tree, service = false): void {
   (service ? services : live).add(tree);
   if (unloading !== undefined) clearImmediate(unloading);
   unloading = undefined;
@@ -25,7 +25,7 @@ export function track(tree: ProcessTree, service = false): void {
 }
 
 /** Removes a tree that is fully gone. */
-export function untrack(tree: ProcessTree): void {
+export function untrack(tree: Tree): void {
   if (!(live.delete(tree) || services.delete(tree)) || live.size + services.size > 0) return;
   if (removeHook === undefined || unloading !== undefined) return;
   // Unhooked a tick later: processes run one after another (await, concatMap) would otherwise install

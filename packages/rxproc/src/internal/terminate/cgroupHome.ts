@@ -1,0 +1,77 @@
+import { accessSync, constants, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+
+/** Where this host makes its runs' cgroups. */
+export interface CgroupHome {
+  /** The host's own cgroup (a folder of the cgroup2 mount), where the host moves back after each spawn. */
+  readonly parent: string;
+  /** The host's folder under it, `rxproc-PID-STARTTIME`: each run's cgroup is a `run-N` in it. */
+  readonly dir: string;
+}
+
+/** Why no cgroup can be made here (for `containment: 'cgroup'`'s error). */
+export interface NoCgroup {
+  readonly why: string;
+}
+
+let found: CgroupHome | NoCgroup | undefined;
+
+/** The cgroup2 mount point, from /proc/self/mountinfo (the fifth field; octal escapes such as `\040` undone). */
+export function cgroup2Mount(mountinfo = safeRead('/proc/self/mountinfo')): string | undefined {
+  for (const line of (mountinfo ?? '').split('\n')) {
+    const [fields, after] = line.split(' - ');
+    if (after?.split(' ')[0] !== 'cgroup2') continue;
+    return fields!.split(' ')[4]!.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+  }
+  return undefined;
+}
+
+/** This host's folder name: its pid and start time, so that a later host with the same pid is told apart. */
+export function hostCgroupName(): string {
+  const stat = safeRead('/proc/self/stat') ?? '';
+  const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '0';
+  return `rxproc-${process.pid}-${startTime}`;
+}
+
+/**
+ * Where this host can make cgroups, found once (and the host's folder made) on first use; or why it cannot:
+ * not Linux, no cgroup v2, or no right to create a cgroup under the host's own (neither root nor a
+ * delegated subtree) or to move the host back into it. The folder is removed when the host exits (when
+ * its runs are gone by then; a populated one is the exit reaper's and the watchdog's).
+ */
+export function cgroupHome(): CgroupHome | NoCgroup {
+  found ??= findHome();
+  return found;
+}
+
+function findHome(): CgroupHome | NoCgroup {
+  if (process.platform !== 'linux') return { why: 'cgroups are a Linux feature' };
+  const mount = cgroup2Mount();
+  if (mount === undefined) return { why: 'no cgroup v2 file system is mounted (see /proc/self/mountinfo)' };
+  const own = /^0::(.*)$/m.exec(safeRead('/proc/self/cgroup') ?? '')?.[1];
+  if (own === undefined) return { why: 'this process is in no cgroup v2 (/proc/self/cgroup has no "0::" line)' };
+  const parent = `${mount}${own === '/' ? '' : own}`;
+  const dir = `${parent}/${hostCgroupName()}`;
+  try {
+    accessSync(`${parent}/cgroup.procs`, constants.W_OK);
+    mkdirSync(dir);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code !== 'EEXIST') return { why: `this process may not create a cgroup under its own, ${parent} (${code ?? message})` };
+  }
+  process.once('exit', () => {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // runs still there: the exit reaper (and the watchdog) end them and remove the folder
+    }
+  });
+  return { parent, dir };
+}
+
+function safeRead(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,139 @@
+import { expect } from 'chai';
+import { readdirSync } from 'node:fs';
+import { firstValueFrom, lastValueFrom, tap, toArray, type Observable } from 'rxjs';
+import {
+  ProcessExitError,
+  ProcessTimeoutError,
+  spawn$,
+  SpawnError,
+  type ExitEvent,
+  type ProcessEvent,
+  type ProcessUsage,
+} from '../packages/rxproc/src/index.js';
+import { cgroupHome } from '../packages/rxproc/src/internal/terminate/cgroupHome.js';
+import { eventually, isAlive, procInfo } from './support/processes.js';
+
+const home = cgroupHome();
+/** Whether this machine lets this process make cgroups (root with a cgroup2 mount, or a delegated subtree). */
+const canContain = !('why' in home);
+
+/** Starts a process that leaves an escapee (a `setsid` child, out of its group and session), and gives its pid. */
+const ESCAPE = 'setsid sleep 600 & echo $!';
+async function escapeeOf(events: ProcessEvent[], checkLeft = true): Promise<number> {
+  expect(await eventually(() => events.some((e) => e.type === 'stdout'), 20000)).to.equal(true);
+  const pid = Number(
+    events
+      .filter((e) => e.type === 'stdout')
+      .map((e) => e.data.toString())
+      .join(''),
+  );
+  expect(pid).to.be.greaterThan(1);
+  // It really left: its own session and group.
+  if (checkLeft) expect(await eventually(() => procInfo(pid)?.pgid === pid, 5000), 'the escapee leads its own group').to.equal(true);
+  return pid;
+}
+
+const cpuOf = (usage: ProcessUsage): number => usage.userCpuMs + usage.systemCpuMs;
+
+/** The run cgroups of this host that still exist. */
+const runCgroups = (): string[] => ('why' in home ? [] : readdirSync(home.dir).filter((name) => name.startsWith('run-')));
+
+describe('containment (cgroup v2)', function () {
+  this.timeout(30000);
+
+  describe('with a cgroup', function () {
+    before(function () {
+      if (!canContain) this.skip();
+    });
+
+    it('unsubscribing ends a setsid escapee with the rest, and the cgroup is removed', async () => {
+      const events: ProcessEvent[] = [];
+      let settled = false;
+      const subscription = spawn$('sh', ['-c', `${ESCAPE}; exec sleep 600`], { containment: 'cgroup', onSettled: () => (settled = true) }).subscribe((e) =>
+        events.push(e),
+      );
+      const escapee = await escapeeOf(events);
+      subscription.unsubscribe();
+      expect(await eventually(() => settled, 20000)).to.equal(true);
+      expect(isAlive(escapee)).to.equal(false);
+      expect(runCgroups()).to.deep.equal([]);
+    });
+
+    it('a timeout ends the escapee too (ProcessTimeoutError)', async () => {
+      const events: ProcessEvent[] = [];
+      let settled = false;
+      const run$ = spawn$('sh', ['-c', `${ESCAPE}; exec sleep 600`], { containment: 'cgroup', timeout: 1000, onSettled: () => (settled = true) });
+      const done = lastValueFrom(run$.pipe(tap((e) => events.push(e)))).catch((e: unknown) => e);
+      // (not checked for leaving its group here: the timeout may already have ended it)
+      const escapee = await escapeeOf(events, false);
+      expect(await done).to.be.instanceOf(ProcessTimeoutError);
+      expect(await eventually(() => settled, 20000)).to.equal(true);
+      expect(isAlive(escapee)).to.equal(false);
+    });
+
+    it("the process's own end ends what it left in its cgroup, escapee included", async () => {
+      const events: ProcessEvent[] = [];
+      let settled = false;
+      await lastValueFrom(spawn$('sh', ['-c', ESCAPE], { containment: 'cgroup', onSettled: () => (settled = true) }).pipe(tap((e) => events.push(e))));
+      const escapee = await escapeeOf(events, false);
+      expect(await eventually(() => settled, 20000)).to.equal(true);
+      expect(isAlive(escapee)).to.equal(false);
+      expect(runCgroups()).to.deep.equal([]);
+    });
+
+    it('reports the CPU time of a two-child tree, dead children included, in the exit event and in ProcessExitError', async () => {
+      // Each child spins until it has used 300 ms of CPU (not of wall time: it holds under load).
+      const spin = `node -e "const t=process.cpuUsage(); while ((process.cpuUsage(t).user + process.cpuUsage(t).system) < 300000);"`;
+      const failed = await lastValueFrom(spawn$('sh', ['-c', `${spin} & ${spin} & wait; exit 3`], { containment: 'cgroup' })).catch((e: unknown) => e);
+      expect(failed).to.be.instanceOf(ProcessExitError);
+      expect(cpuOf((failed as ProcessExitError).usage!)).to.be.at.least(600);
+      const exit = (await lastValueFrom(spawn$('sh', ['-c', `${spin} & ${spin} & wait`], { containment: 'cgroup' }).pipe(toArray()))).find(
+        (e): e is ExitEvent => e.type === 'exit',
+      )!;
+      expect(cpuOf(exit.usage!)).to.be.at.least(600);
+      // (and not wildly more: two children of 300 ms and a shell)
+      expect(cpuOf(exit.usage!)).to.be.below(3000);
+    });
+
+    it("'auto' (the default) uses a cgroup here: the exit carries usage", async () => {
+      const exit = (await lastValueFrom(spawn$('true').pipe(toArray()))).find((e): e is ExitEvent => e.type === 'exit')!;
+      expect(exit.usage).to.have.keys('userCpuMs', 'systemCpuMs');
+    });
+  });
+
+  it("'group' keeps the process group's behaviour: an escapee is out of reach (and no usage)", async () => {
+    const events: ProcessEvent[] = [];
+    const subscription = spawn$('sh', ['-c', `${ESCAPE}; exec sleep 600`], { containment: 'group' }).subscribe((e) => events.push(e));
+    const escapee = await escapeeOf(events);
+    try {
+      subscription.unsubscribe();
+      expect(await eventually(() => !isAlive(events.find((e) => e.type === 'spawn')!.pid), 20000)).to.equal(true);
+      expect(isAlive(escapee), 'the escapee outlived its group').to.equal(true);
+    } finally {
+      process.kill(escapee, 'SIGKILL');
+      await eventually(() => !isAlive(escapee), 5000);
+    }
+    const exit = (await lastValueFrom(spawn$('true', { containment: 'group' }).pipe(toArray()))).find((e): e is ExitEvent => e.type === 'exit')!;
+    expect(exit).to.not.have.property('usage');
+  });
+
+  it('bad values are a TypeError at call time; cgroup and limits are refused with host, limits with group', () => {
+    expect(() => spawn$('true', { containment: 'jail' as never })).to.throw(TypeError, /containment/);
+    expect(() => spawn$('true', { limits: { pids: 0 } })).to.throw(TypeError, /limits\.pids/);
+    expect(() => spawn$('true', { limits: { memoryBytes: 1.5 } })).to.throw(TypeError, /limits\.memoryBytes/);
+    expect(() => spawn$('true', { limits: { cpu: Infinity } })).to.throw(TypeError, /limits\.cpu/);
+    expect(() => spawn$('true', { limits: { disk: 1 } as never })).to.throw(TypeError, /unknown limit "limits\.disk"/);
+    expect(() => spawn$('true', { limits: 5 as never })).to.throw(TypeError, /limits/);
+    expect(() => spawn$('true', { containment: 'group', limits: { pids: 5 } })).to.throw(TypeError, /needs a cgroup/);
+    expect(() => spawn$('true', { host: 'web1', containment: 'cgroup' })).to.throw(TypeError, /containment 'cgroup' is for a process on this machine/);
+    expect(() => spawn$('true', { host: 'web1', limits: { pids: 5 } })).to.throw(TypeError, /cannot be used with "host"/);
+    expect(() => spawn$('true', { host: 'web1', containment: 'auto' })).to.not.throw();
+  });
+
+  it("without a cgroup to be had, 'cgroup' fails with SpawnError ENOTSUP saying why and how to delegate", async function () {
+    if (canContain) this.skip();
+    const error = await firstValueFrom(spawn$('true', { containment: 'cgroup' }) as Observable<unknown>).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(SpawnError).with.property('code', 'ENOTSUP');
+    expect((error as Error).message).to.match(/Delegate=yes/);
+  });
+});
