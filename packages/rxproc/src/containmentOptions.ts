@@ -13,11 +13,17 @@ export type Containment = 'auto' | 'cgroup' | 'group';
 
 /** What a run's cgroup may use, where the cgroup's controllers are delegated (`containment` with a cgroup). */
 export interface ProcessLimits {
-  /** `memory.max`: the most memory (bytes) the tree may hold; past it the kernel reclaims, then OOM-kills in the cgroup. Needs the memory controller. */
+  /**
+   * `memory.max`: the most memory (bytes) the tree may hold; past it the kernel reclaims, then OOM-kills in
+   * the cgroup. Rounded down to whole pages by the kernel. Needs the memory controller.
+   */
   readonly memoryBytes?: number;
   /** `pids.max`: the most processes (and threads) alive in the tree at once; a fork past it fails (EAGAIN). Needs the pids controller. */
   readonly pids?: number;
-  /** `cpu.max`: CPUs' worth of time per period (0.5 = half a CPU, 2 = two CPUs). Needs the cpu controller. */
+  /**
+   * `cpu.max`: CPUs' worth of time per 100 ms period (0.5 = half a CPU, 2 = two CPUs); under 0.01 counts as
+   * 0.01 (the kernel takes no quota under 1 ms). Needs the cpu controller.
+   */
   readonly cpu?: number;
 }
 

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyLimits, checkLimits, missingControllers, type ProcessLimits } from '../../../packages/rxproc/src/internal/terminate/cgroupLimits.js';
+import type { ProcessLimits } from '../../../packages/rxproc/src/containmentOptions.js';
+import { applyLimits, checkLimits, missingControllers } from '../../../packages/rxproc/src/internal/terminate/cgroupLimits.js';
 
 /**
  * A fake cgroup tree in a temp folder: `parent` with plain cgroup.subtree_control / cgroup.controllers files,

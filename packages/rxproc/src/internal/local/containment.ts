@@ -1,7 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import type { ProcessLimits } from '../../containmentOptions.js';
 import { SpawnError } from '../../errors/SpawnError.js';
 import type { ResolvedOptions } from '../options/validateOptions.js';
 import type { StageSpec } from '../options/stageSpec.js';
 import { cgroupHome } from '../terminate/cgroupHome.js';
+import { LIMIT_CONTROLLERS, missingControllers } from '../terminate/cgroupLimits.js';
 import { CgroupTree } from '../terminate/cgroupTree.js';
 import { ProcessTree } from '../terminate/processTree.js';
 import { track, untrack } from '../terminate/registry.js';
@@ -27,18 +30,36 @@ export function runCgroupFor({ command, args, options }: StageSpec, startedAt: n
   const want = wanted(options);
   if (want === 'no') return undefined;
   const home = cgroupHome();
-  let why = 'why' in home ? home.why : undefined;
+  let why = 'why' in home ? `no cgroup can be made here: ${home.why}` : undefined;
   if (!('why' in home)) {
     try {
-      return RunCgroup.create(home);
+      why = options.limits === undefined ? undefined : controllersFor(home.dir, options.limits);
+      if (why === undefined) return RunCgroup.create(home);
     } catch (error) {
-      why = `its cgroup could not be made in ${home.dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+      why = `no cgroup can be made here: its cgroup could not be made in ${home.dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
     }
   }
   if (want === 'may') return undefined;
-  const asked = options.containment === 'cgroup' ? "containment 'cgroup'" : 'limits (which need a cgroup)';
-  const reason = `${asked}: no cgroup can be made here: ${why}; ${HOW_TO_DELEGATE}`;
+  const asked = options.limits !== undefined ? 'limits' : "containment 'cgroup'";
+  const reason = `${asked}: ${why}; ${HOW_TO_DELEGATE}`;
   return new SpawnError({ command, args, cwd: options.cwd, pid: undefined, durationMs: performance.now() - startedAt, code: 'ENOTSUP', reason });
+}
+
+/**
+ * Why the controllers `limits` need are not there for the runs' cgroups, after asking for them (writing
+ * `+memory` and so on into the host folder's `cgroup.subtree_control`, which works where its parent
+ * offers them); `undefined` when they are.
+ */
+function controllersFor(dir: string, limits: ProcessLimits): string | undefined {
+  const wanted = Object.keys(limits).flatMap((key) =>
+    Object.hasOwn(LIMIT_CONTROLLERS, key) ? [`+${LIMIT_CONTROLLERS[key as keyof typeof LIMIT_CONTROLLERS]}`] : [],
+  );
+  try {
+    writeFileSync(`${dir}/cgroup.subtree_control`, wanted.join(' '));
+  } catch {
+    // not offered: said below
+  }
+  return missingControllers(dir, limits);
 }
 
 /**

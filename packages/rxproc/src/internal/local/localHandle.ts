@@ -52,7 +52,7 @@ export class LocalHandle implements ProcessHandle {
     this.io = io;
     const cgroup = runCgroupFor(this.spec, this.startedAt);
     if (cgroup instanceof Error) return this.failToStart(cgroup);
-    const child = spawnChild(this.spec, io, this.startedAt, cgroup && ((spawn) => cgroup.place(spawn)));
+    const child = spawnChild(this.spec, io, this.startedAt, cgroup && ((spawn) => cgroup.place(spawn, this.spec.options.limits)));
     if (child instanceof Error || child.pid === undefined) cgroup?.remove();
     if (child instanceof Error) return this.failToStart(child);
     this.child = child;

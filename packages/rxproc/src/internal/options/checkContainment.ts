@@ -1,10 +1,5 @@
+import { checkLimits } from '../terminate/cgroupLimits.js';
 import { reject } from './checks.js';
-
-const LIMITS: Readonly<Record<string, { readonly integer: boolean; readonly what: string }>> = {
-  memoryBytes: { integer: true, what: 'a whole number of bytes, 1 or more' },
-  pids: { integer: true, what: 'a whole number of processes, 1 or more' },
-  cpu: { integer: false, what: "a number of CPUs' worth of time above 0, such as 0.5 or 2" },
-};
 
 /**
  * `containment` and `limits`, at call time: the values, limits without a cgroup (`'group'`), and both with
@@ -16,13 +11,8 @@ export function checkContainment(where: string, o: Readonly<Record<string, unkno
     reject(where, 'containment', "'auto', 'cgroup' or 'group'", containment);
   }
   if (limits !== undefined) {
-    if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) reject(where, 'limits', 'an object { memoryBytes?, pids?, cpu? }', limits);
-    for (const [key, value] of Object.entries(limits)) {
-      const rule = LIMITS[key];
-      if (rule === undefined) throw new TypeError(`${where}: unknown limit "limits.${key}"; the limits are ${Object.keys(LIMITS).join(', ')}`);
-      const ok = typeof value === 'number' && Number.isFinite(value) && value > 0 && (!rule.integer || Number.isSafeInteger(value));
-      if (value !== undefined && !ok) reject(where, `limits.${key}`, rule.what, value);
-    }
+    const wrong = checkLimits(limits);
+    if (wrong !== undefined) throw new TypeError(`${where}: ${wrong}`);
     if (containment === 'group') throw new TypeError(`${where}: option "limits" needs a cgroup, and containment 'group' has none: use 'cgroup' (or 'auto')`);
   }
   if (host === undefined) return;

@@ -1,21 +1,6 @@
 import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
 import { inspect } from 'node:util';
-
-/** What a run's cgroup may use, where the controllers are delegated (docs: termination.md). */
-export interface ProcessLimits {
-  /**
-   * memory.max: the most memory (bytes) the tree may hold; past it the kernel reclaims, then OOM-kills in the
-   * cgroup. The kernel rounds it down to whole pages (4096 bytes on most machines).
-   */
-  readonly memoryBytes?: number;
-  /** pids.max: the most processes (and threads) alive in the tree at once; a fork past it fails (EAGAIN). */
-  readonly pids?: number;
-  /**
-   * cpu.max: CPUs' worth of time per period (0.5 = half a CPU, 2 = two CPUs). The period is 100 ms and the
-   * kernel takes no quota under 1 ms, so anything under 0.01 CPU is raised to 0.01.
-   */
-  readonly cpu?: number;
-}
+import type { ProcessLimits } from '../../containmentOptions.js';
 
 /** The controller each limit needs: memory, pids, cpu (in this order in every message). */
 export const LIMIT_CONTROLLERS = { memoryBytes: 'memory', pids: 'pids', cpu: 'cpu' } as const;

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmdirSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
-import type { ProcessUsage } from '../../containmentOptions.js';
+import type { ProcessLimits, ProcessUsage } from '../../containmentOptions.js';
+import { applyLimits } from './cgroupLimits.js';
 import type { CgroupHome } from './cgroupHome.js';
 import { signalProcess } from './signalProcess.js';
 
@@ -29,11 +30,13 @@ export class RunCgroup {
   /**
    * Runs `spawn` (a synchronous fork and exec) with the host inside this cgroup, then moves the host back:
    * the child is forked into the cgroup, so it is in it from its first instruction, with no extra exec.
+   * Then the `limits` are written (if that fails, the cgroup is killed and the error thrown).
    */
-  place<T>(spawn: () => T): T {
+  place<T>(spawn: () => T, limits?: ProcessLimits): T {
     writeFileSync(`${this.path}/cgroup.procs`, String(process.pid));
+    let child: T;
     try {
-      return spawn();
+      child = spawn();
     } finally {
       try {
         writeFileSync(`${this.home.parent}/cgroup.procs`, String(process.pid));
@@ -41,6 +44,17 @@ export class RunCgroup {
         this.hostInside = true;
       }
     }
+    // Written once the host is out: limits on the host itself (its threads against pids.max, its memory
+    // against memory.max) would fail the fork or put the host at the OOM killer's mercy.
+    if (limits !== undefined) {
+      try {
+        applyLimits(this.path, limits);
+      } catch (error) {
+        this.kill();
+        throw error;
+      }
+    }
+    return child;
   }
 
   /** The processes in it now. */
