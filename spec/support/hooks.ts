@@ -1,6 +1,14 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { liveProcessCount } from '../../packages/rxproc/src/index.js';
+import { cgroupHome } from '../../packages/rxproc/src/internal/terminate/cgroupHome.js';
 import { eventually, markedProcesses, ownZombies } from './processes.js';
 import { stopAllSshd } from './sshd.js';
+
+/** This spec process's run cgroups that still exist (none where it cannot make cgroups). */
+function runCgroups(): string[] {
+  const home = cgroupHome();
+  return 'why' in home || !existsSync(home.dir) ? [] : readdirSync(home.dir).filter((name) => name.startsWith('run-'));
+}
 
 /**
  * After every test: no process a spec started is left alive (grandchildren included), no zombie of ours,
@@ -15,6 +23,9 @@ export const mochaHooks = {
     this.timeout(15000);
     const clean = await eventually(() => markedProcesses().length === 0 && ownZombies().length === 0, 3000);
     const tracked = await eventually(() => liveProcessCount() === 0, 4000);
+    // Every run's cgroup is removed once its tree is gone.
+    const cgroups = await eventually(() => runCgroups().length === 0, 4000);
+    if (!cgroups) throw new Error(`run cgroups left behind by this test: ${runCgroups().join(', ')}`);
     if (clean && tracked) return;
     const left = markedProcesses();
     for (const { pid } of left) {

@@ -111,6 +111,8 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
       next: (event) => {
         if (!current()) return;
         if (event.type === 'spawn' && local[event.stage ?? 0] === true) context.spawned?.(task, event.pid);
+        // A run in a cgroup tells what its whole tree cost, exactly (every stage's).
+        if (event.type === 'exit' && event.usage !== undefined) task.cgroupCpuMs = (task.cgroupCpuMs ?? 0) + event.usage.userCpuMs + event.usage.systemCpuMs;
         // A pipeline's upstream stages: the task's pid and exit are its last stage's, as before.
         if ((event.type === 'spawn' || event.type === 'exit') && event.stage !== undefined && event.stage !== lastStage) return;
         if (event.type === 'line') {

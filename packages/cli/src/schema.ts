@@ -139,6 +139,9 @@ const task = z
     log: log.optional(),
     tty: z.boolean().optional(),
     autostart: z.boolean().optional(),
+    // The values are the library's to check (checkTaskOptions calls spawn$ with them).
+    containment: z.enum(['auto', 'cgroup', 'group']).optional(),
+    limits: z.strictObject({ memoryBytes: z.number().optional(), pids: z.number().optional(), cpu: z.number().optional() }).optional(),
     watch: watch.optional(),
   })
   .superRefine(oneCommand, alongsideOtherProblems)

@@ -35,6 +35,8 @@ export function stageSpawns(task: TaskConfig, baseDir: string): StageSpawn[] {
     ...(task.env === undefined ? {} : { env: task.env }),
     ...(task.killSignal === undefined ? {} : { killSignal: task.killSignal }),
     ...(task.killTimeout === undefined ? {} : { killTimeout: task.killTimeout }),
+    ...(task.containment === undefined ? {} : { containment: task.containment }),
+    ...(task.limits === undefined ? {} : { limits: task.limits }),
     watchdog: true,
   };
   const [command, args] = commandOf(task);

@@ -52,6 +52,8 @@ export interface TaskState {
   spawnedAt?: number;
   /** It has `watch` and failed: the run goes on, and the next change starts it again. */
   awaitingChange?: boolean;
+  /** The CPU time of its runs that ended in a cgroup, exactly (their exit events' `usage`). */
+  cgroupCpuMs?: number;
   /** Its `watch`, from its first start to the end of the run. */
   watcher?: TaskWatcher;
   /** When rxproc began to stop the task (`performance.now()`), for "still stopping". */
@@ -139,7 +141,8 @@ export function resultOf(task: TaskState, usage?: { readonly cpuMs: number; read
     signal: task.signal,
     restarts: task.restarts,
     durationMs,
-    cpuMs: usage?.cpuMs ?? null,
+    // A cgroup's count is exact (dead descendants included); the sampled one misses what lived under a second.
+    cpuMs: usage === undefined && task.cgroupCpuMs === undefined ? null : Math.max(usage?.cpuMs ?? 0, task.cgroupCpuMs ?? 0),
     // 0: never seen alive by a sample (it lived less than the sampling interval): not measured.
     peakMemoryBytes: usage === undefined || usage.peakMemoryBytes === 0 ? null : usage.peakMemoryBytes,
   };

@@ -25,7 +25,8 @@ export function taskSnapshot(task: TaskState, usage: UsageFigures | undefined, n
     pid: live ? (task.pid ?? null) : null,
     restarts: task.restarts,
     uptimeMs: live && task.spawnedAt !== undefined ? Math.round(now - task.spawnedAt) : null,
-    cpuMs: usage === undefined ? null : Math.round(usage.cpuMs),
+    // The runs that ended in a cgroup are counted exactly; the sampled figure covers the one running.
+    cpuMs: usage === undefined && task.cgroupCpuMs === undefined ? null : Math.round(Math.max(usage?.cpuMs ?? 0, task.cgroupCpuMs ?? 0)),
     memoryBytes: usage === undefined ? null : usage.memoryBytes,
     // 0: no process of it was ever seen alive by a sample (it lived less than the sampling interval).
     peakMemoryBytes: usage === undefined || usage.peakMemoryBytes === 0 ? null : usage.peakMemoryBytes,

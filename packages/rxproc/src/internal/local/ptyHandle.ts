@@ -6,9 +6,8 @@ import { safely } from '../io/reportError.js';
 import type { StageSpec } from '../options/stageSpec.js';
 import type { HandleSink, ProcessHandle, RunEnd, StageIo } from '../processHandle.js';
 import { hasEnded } from '../terminate/groupMembers.js';
-import { ProcessTree } from '../terminate/processTree.js';
-import { track, untrack } from '../terminate/registry.js';
-import { guard, release as unguard } from '../terminate/watchdog.js';
+import type { Tree } from '../terminate/tree.js';
+import { runCgroupFor, startTree } from './containment.js';
 import { diagnoseSpawnFailure } from './diagnoseSpawnFailure.js';
 import type { PtyModule } from './loadPty.js';
 import { ptyPreflight } from './ptyPreflight.js';
@@ -21,7 +20,7 @@ const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, numbe
 /**
  * A process on this machine in a pseudo-terminal (the `tty` option): the PTY package forks it as the
  * leader of a new session and process group, with the terminal as its stdin, stdout and stderr. The group
- * is a {@link ProcessTree} like any local child's, tracked by the registry (and the watchdog), so it is
+ * is a tree like any local child's (its process group, or its cgroup: {@link startTree}), tracked by the registry (and the watchdog), so it is
  * stopped by the same code; the package's exit report stands in for Node's `'exit'`. The package itself
  * waits for the terminal's output to be read before it reports the exit, and closes the terminal then.
  */
@@ -29,7 +28,7 @@ export class PtyHandle implements ProcessHandle {
   readonly stdout: Readable | null = null;
   private sink: HandleSink | undefined;
   private term: IPty | undefined;
-  private tree: ProcessTree | undefined;
+  private tree: Tree | undefined;
   /** Says 'exit' to the tree when the package reports the exit (it reaped the process by then). */
   private readonly leader = new EventEmitter();
   private listeners: IDisposable[] = [];
@@ -50,28 +49,32 @@ export class PtyHandle implements ProcessHandle {
     const failure = ptyPreflight(this.spec, env, this.startedAt);
     if (failure !== undefined) return this.failToStart(failure);
     const { cols, rows } = options.tty ?? { cols: 80, rows: 24 };
+    const cgroup = runCgroupFor(this.spec, this.startedAt);
+    if (cgroup instanceof Error) return this.failToStart(cgroup);
     let term: IPty;
     try {
       // `encoding: null`: the output as bytes, cut where the terminal cut it, as a pipe's would be.
-      term = this.pty.spawn(command, [...args], {
-        name: env.TERM ?? 'xterm-256color',
-        cols,
-        rows,
-        cwd: options.cwd ?? process.cwd(),
-        env,
-        encoding: null,
-        uid: options.uid,
-        gid: options.gid,
-      });
+      const spawn = (): IPty =>
+        this.pty.spawn(command, [...args], {
+          name: env.TERM ?? 'xterm-256color',
+          cols,
+          rows,
+          cwd: options.cwd ?? process.cwd(),
+          env,
+          encoding: null,
+          uid: options.uid,
+          gid: options.gid,
+        });
+      // (the package forks synchronously, as child_process does: the terminal's process is born in the cgroup)
+      term = cgroup === undefined ? spawn() : cgroup.place(spawn, options.limits);
     } catch (error) {
+      cgroup?.remove();
       return this.failToStart(diagnoseSpawnFailure(error, { command, args, cwd: options.cwd, startedAt: this.startedAt }));
     }
     this.term = term;
     // The package throws a terminal read error other than EIO unless someone else listens for errors.
     (term as unknown as EventEmitter).on('error', noop);
-    this.tree = new ProcessTree(term.pid, this.leader, options, this.onTreeSettled);
-    track(this.tree);
-    if (options.watchdog === true) guard(term.pid, options.killTimeout);
+    this.tree = startTree(term.pid, this.leader, options, cgroup, () => this.settle());
     // The tree hears of the exit also after release (it is what settles a stopped tree): never disposed.
     term.onExit(() => this.leader.emit('exit'));
     this.listeners = [term.onData(this.onData), term.onExit(this.onExit)];
@@ -127,7 +130,8 @@ export class PtyHandle implements ProcessHandle {
   /** Reported after the terminal's output was read to its end (or 200 ms after the exit, the package's bound). */
   private readonly onExit = ({ exitCode, signal }: { exitCode: number; signal?: number }): void => {
     const name = signal === undefined || signal === 0 ? null : (SIGNAL_NAMES.get(signal) ?? null);
-    const end: RunEnd = { pid: this.tree!.pid, exitCode: name === null ? exitCode : null, signal: name };
+    const usage = this.tree!.usage?.();
+    const end: RunEnd = { pid: this.tree!.pid, exitCode: name === null ? exitCode : null, signal: name, ...(usage === undefined ? {} : { usage }) };
     this.report((sink) => sink.exited());
     this.report((sink) => sink.end(end));
   };
@@ -136,12 +140,6 @@ export class PtyHandle implements ProcessHandle {
     this.report((sink) => sink.fail(error));
     this.settle();
     return false;
-  };
-
-  private readonly onTreeSettled = (tree: ProcessTree): void => {
-    untrack(tree);
-    if (this.spec.options.watchdog === true) unguard(tree.pid);
-    this.settle();
   };
 
   private settle(): void {
