@@ -12,6 +12,9 @@ const TRUE = '/bin/true';
 export const spawners = {
   'raw spawn': () => new Promise((resolve, reject) => rawSpawn(TRUE).on('close', resolve).on('error', reject)),
   rxproc: () => lastValueFrom(spawn$(TRUE)),
+  // The default ('auto') is a cgroup where the host can make one (root here): the two ways side by side.
+  'rxproc, cgroup': () => lastValueFrom(spawn$(TRUE, { containment: 'cgroup' })),
+  'rxproc, group': () => lastValueFrom(spawn$(TRUE, { containment: 'group' })),
   execa: () => execa(TRUE),
   'spawn-rx': () => spawnPromise(TRUE, []),
   tinyexec: () => x(TRUE, [], { throwOnError: true }),
