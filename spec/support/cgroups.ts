@@ -58,9 +58,14 @@ export async function removeSpecParent(path: string): Promise<void> {
   removeTree(path);
 }
 
+/** Deepest first; a folder that went meanwhile (the watchdog or the reaper removing it too) is fine. */
 function removeTree(path: string): void {
-  for (const entry of readdirSync(path, { withFileTypes: true })) if (entry.isDirectory()) removeTree(`${path}/${entry.name}`);
-  rmdirSync(path);
+  try {
+    for (const entry of readdirSync(path, { withFileTypes: true })) if (entry.isDirectory()) removeTree(`${path}/${entry.name}`);
+    rmdirSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 /** Whether a cgroup has a process in it or below (`cgroup.events`); a cgroup that is gone has none. */

@@ -163,13 +163,13 @@ describe('host exit: run cgroups through the reaper', function () {
     await exitHost(host);
     expect(await eventually(() => !ready.pids.some(isAlive), 15000), 'both are gone').to.equal(true);
     expect(performance.now() - exitAt, 'alive until killTimeout').to.be.at.least(300);
-    expect(await eventually(() => !existsSync(ready.runs[0]!), 15000), 'the cgroup is gone').to.equal(true);
+    expect(await eventually(() => !existsSync(dirname(ready.runs[0]!)), 15000), 'the cgroup and host folder are gone').to.equal(true);
   });
 
   it('with an infinite killTimeout, the cgroup is removed once the killSignal has emptied it', async () => {
     const { host, ready } = await startCgroupHost({ mode: 'reaper', parent, killTimeout: 'Infinity' });
     await exitHost(host);
     expect(await eventually(() => !ready.pids.some(isAlive), 15000), 'the escapee is gone').to.equal(true);
-    expect(await eventually(() => !existsSync(ready.runs[0]!), 15000), 'the cgroup is gone').to.equal(true);
+    expect(await eventually(() => !existsSync(dirname(ready.runs[0]!)), 15000), 'the cgroup and host folder are gone').to.equal(true);
   });
 });

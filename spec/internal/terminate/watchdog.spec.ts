@@ -86,7 +86,7 @@ describe('watchdog: run cgroups after a SIGKILLed host', function () {
     host.kill('SIGKILL');
     expect(await eventually(() => !ready.pids.some(isAlive), 15000), 'both are gone').to.equal(true);
     expect(performance.now() - killedAt, 'alive until the grace was over').to.be.at.least(300);
-    expect(await eventually(() => !existsSync(ready.runs[0]!), 15000), 'the cgroup is gone').to.equal(true);
+    expect(await eventually(() => !existsSync(dirname(ready.runs[0]!)), 15000), 'the cgroup and host folder are gone').to.equal(true);
   });
 
   it('leaves a released cgroup as it is', async () => {
