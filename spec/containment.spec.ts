@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lastValueFrom, tap, toArray } from 'rxjs';
@@ -108,6 +108,25 @@ describe('containment (cgroup v2)', function () {
       expect((error as Error).message).to.match(/limits: .*memory.*pids/);
       expect(spawned).to.equal(false);
       expect(runCgroups()).to.deep.equal([]);
+    });
+
+    it('a host killed with SIGKILL: with watchdog: true, the watchdog ends the escapee and removes the cgroup', async () => {
+      const dist = resolve(__dirname, '../packages/rxproc/dist/index.js');
+      const script = `import(${JSON.stringify(dist)}).then(({ spawn$ }) => {
+        spawn$('sh', ['-c', '${ESCAPE}; exec sleep 600'], { containment: 'cgroup', watchdog: true, killTimeout: 300 }).subscribe((e) => {
+          if (e.type === 'stdout') console.log(e.data.toString().trim());
+        });
+      })`;
+      const host = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const escapee = Number(await new Promise<string>((done) => host.stdout.once('data', (chunk: Buffer) => done(chunk.toString()))));
+      const folder = `${(home as { parent: string }).parent}/rxproc-${host.pid}-`;
+      expect(isAlive(escapee)).to.equal(true);
+      host.kill('SIGKILL');
+      await new Promise((done) => host.on('close', done));
+      expect(await eventually(() => !isAlive(escapee), 20000), 'the escapee died with its run').to.equal(true);
+      const left = (): string[] =>
+        readdirSync((home as { parent: string }).parent).filter((name) => `${(home as { parent: string }).parent}/${name}`.startsWith(folder));
+      expect(await eventually(() => left().length === 0, 20000), 'the host folder and its run cgroup are removed').to.equal(true);
     });
 
     it("'auto' (the default) uses a cgroup here: the exit carries usage", async () => {

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { liveProcessCount, spawn$ } from '../../../packages/rxproc/src/index.js';
 import { REAPER_SCRIPT } from '../../../packages/rxproc/src/internal/terminate/registry.js';
 import { delay, outcome } from '../../support/outcome.js';
+import { makeSpecParent, removeSpecParent, startCgroupHost } from '../../support/cgroups.js';
 import { canForceReuse, forcedReuse } from '../../support/pidReuse.js';
 import { eventually, isAlive } from '../../support/processes.js';
 
@@ -125,5 +126,50 @@ describe('host exit: the reaper', function () {
     expect(await eventually(() => child.exitCode !== null, 5000)).to.equal(true);
     expect(isAlive(victim.pid!)).to.equal(true);
     process.kill(-victim.pid!, 'SIGKILL');
+  });
+});
+
+// Run cgroups (containment: 'cgroup') through the real exit hook: the host fixture tracks a tree that names
+// its cgroup (cgroupPath), then calls process.exit when the spec writes a line to it.
+describe('host exit: run cgroups through the reaper', function () {
+  this.timeout(30000);
+  let parent = '';
+
+  beforeEach(function () {
+    parent = makeSpecParent() ?? '';
+    if (parent === '') this.skip();
+  });
+  afterEach(async () => {
+    if (parent !== '') await removeSpecParent(parent);
+  });
+
+  const exitHost = async (host: ChildProcess): Promise<void> => {
+    host.stdin!.write('exit\n');
+    expect(await exitOf(host)).to.deep.equal([0, null]);
+  };
+
+  it('a host that calls process.exit: its setsid escapee ends and the cgroup and host folder are removed', async () => {
+    const { host, ready } = await startCgroupHost({ mode: 'reaper', parent, killTimeout: 5000 });
+    expect(ready.pids.every(isAlive)).to.equal(true);
+    await exitHost(host);
+    expect(await eventually(() => !ready.pids.some(isAlive), 15000), 'the escapee is gone').to.equal(true);
+    expect(await eventually(() => !existsSync(dirname(ready.runs[0]!)), 15000), 'the host folder is gone').to.equal(true);
+  });
+
+  it('processes that ignore the killSignal get cgroup.kill after killTimeout, not before', async () => {
+    const { host, ready } = await startCgroupHost({ mode: 'reaper', parent, killTimeout: 300, ignoreTerm: true });
+    expect(ready.pids).to.have.length(2);
+    const exitAt = performance.now();
+    await exitHost(host);
+    expect(await eventually(() => !ready.pids.some(isAlive), 15000), 'both are gone').to.equal(true);
+    expect(performance.now() - exitAt, 'alive until killTimeout').to.be.at.least(300);
+    expect(await eventually(() => !existsSync(dirname(ready.runs[0]!)), 15000), 'the cgroup and host folder are gone').to.equal(true);
+  });
+
+  it('with an infinite killTimeout, the cgroup is removed once the killSignal has emptied it', async () => {
+    const { host, ready } = await startCgroupHost({ mode: 'reaper', parent, killTimeout: 'Infinity' });
+    await exitHost(host);
+    expect(await eventually(() => !ready.pids.some(isAlive), 15000), 'the escapee is gone').to.equal(true);
+    expect(await eventually(() => !existsSync(dirname(ready.runs[0]!)), 15000), 'the cgroup and host folder are gone').to.equal(true);
   });
 });

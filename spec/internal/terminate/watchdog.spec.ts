@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { WATCHDOG_SCRIPT } from '../../../packages/rxproc/src/internal/terminate/watchdog.js';
+import { makeSpecParent, populated, procsOf, removeSpecParent, startCgroupHost } from '../../support/cgroups.js';
 import { canForceReuse, forcedReuse } from '../../support/pidReuse.js';
 import { eventually, isAlive } from '../../support/processes.js';
 
@@ -50,5 +53,51 @@ describe('watchdog (the shell that outlives a SIGKILLed host)', function () {
     expect(await eventually(() => watchdog.exitCode !== null, 5000)).to.equal(true);
     expect(isAlive(victim.pid!)).to.equal(true);
     victim.kill('SIGKILL');
+  });
+});
+
+// Run cgroups (containment: 'cgroup'): a real host (spec/fixtures/cgroupHost.ts) makes a run cgroup with a
+// `setsid` escapee in it, guards it, and is SIGKILLed. Each test works in a spec folder of its own.
+describe('watchdog: run cgroups after a SIGKILLed host', function () {
+  this.timeout(30000);
+  let parent = '';
+
+  beforeEach(function () {
+    parent = makeSpecParent() ?? '';
+    if (parent === '') this.skip();
+  });
+  afterEach(async () => {
+    if (parent !== '') await removeSpecParent(parent);
+  });
+
+  it('ends a setsid escapee and removes its cgroup and the host folder', async () => {
+    const { host, ready } = await startCgroupHost({ mode: 'watchdog', parent, killTimeout: 5000 });
+    expect(ready.pids).to.have.length(1);
+    expect(ready.pids.every(isAlive)).to.equal(true);
+    host.kill('SIGKILL');
+    expect(await eventually(() => !ready.pids.some(isAlive), 15000), 'the escapee is gone').to.equal(true);
+    expect(await eventually(() => !existsSync(dirname(ready.runs[0]!)), 15000), 'the host folder is gone').to.equal(true);
+  });
+
+  it('writes cgroup.kill once the grace is over, for processes that ignore SIGTERM', async () => {
+    const { host, ready } = await startCgroupHost({ mode: 'watchdog', parent, killTimeout: 300, ignoreTerm: true });
+    expect(ready.pids).to.have.length(2);
+    const killedAt = performance.now();
+    host.kill('SIGKILL');
+    expect(await eventually(() => !ready.pids.some(isAlive), 15000), 'both are gone').to.equal(true);
+    expect(performance.now() - killedAt, 'alive until the grace was over').to.be.at.least(300);
+    expect(await eventually(() => !existsSync(dirname(ready.runs[0]!)), 15000), 'the cgroup and host folder are gone').to.equal(true);
+  });
+
+  it('leaves a released cgroup as it is', async () => {
+    const { host, ready } = await startCgroupHost({ mode: 'release', parent, killTimeout: 0 });
+    const [guarded, released] = ready.runs as [string, string];
+    expect(ready.watchdog, "the watchdog's pid").to.be.a('number');
+    host.kill('SIGKILL');
+    // The watchdog waits for every cgroup it stops, so once it is gone it has done all it will.
+    expect(await eventually(() => !isAlive(ready.watchdog!), 15000), 'the watchdog is done').to.equal(true);
+    expect(existsSync(guarded), 'the guarded cgroup is gone').to.equal(false);
+    expect(populated(released), 'the released one still runs its process').to.equal(true);
+    expect(procsOf(released).every(isAlive)).to.equal(true);
   });
 });

@@ -10,7 +10,7 @@ import { ProcessTree } from '../terminate/processTree.js';
 import { track, untrack } from '../terminate/registry.js';
 import { RunCgroup } from '../terminate/runCgroup.js';
 import type { LeaderExit, Tree } from '../terminate/tree.js';
-import { guard, release as unguard } from '../terminate/watchdog.js';
+import { guard, guardCgroup, release as unguard, releaseCgroup } from '../terminate/watchdog.js';
 
 const HOW_TO_DELEGATE =
   'as root rxproc makes one under its own cgroup; as another user, run the program in a delegated cgroup, e.g. `systemd-run --user --scope -p Delegate=yes -- node app.js` (docs/termination.md, "Delegation")';
@@ -70,11 +70,14 @@ function controllersFor(dir: string, limits: ProcessLimits): string | undefined 
 export function startTree(pid: number, leader: LeaderExit, options: ResolvedOptions, cgroup: RunCgroup | undefined, onSettled: () => void): Tree {
   const settled = (tree: Tree): void => {
     untrack(tree);
-    if (options.watchdog === true) unguard(tree.pid);
+    if (options.watchdog === true && cgroup === undefined) unguard(tree.pid);
+    if (options.watchdog === true && cgroup !== undefined) releaseCgroup(cgroup.path);
     onSettled();
   };
   const tree: Tree = cgroup === undefined ? new ProcessTree(pid, leader, options, settled) : new CgroupTree(pid, leader, options, cgroup, settled);
   track(tree);
-  if (options.watchdog === true) guard(pid, options.killTimeout);
+  // The watchdog ends the cgroup (every process in it) or the group, whichever holds the tree.
+  if (options.watchdog === true && cgroup === undefined) guard(pid, options.killTimeout);
+  if (options.watchdog === true && cgroup !== undefined) guardCgroup(cgroup.path, options.killTimeout);
   return tree;
 }

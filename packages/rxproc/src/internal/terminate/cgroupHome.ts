@@ -1,4 +1,5 @@
 import { accessSync, constants, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { hostCgroupName, removeLeftoverCgroups } from './cgroupLeftovers.js';
 
 /** Where this host makes its runs' cgroups. */
 export interface CgroupHome {
@@ -25,13 +26,6 @@ export function cgroup2Mount(mountinfo = safeRead('/proc/self/mountinfo')): stri
   return undefined;
 }
 
-/** This host's folder name: its pid and start time, so that a later host with the same pid is told apart. */
-export function hostCgroupName(): string {
-  const stat = safeRead('/proc/self/stat') ?? '';
-  const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '0';
-  return `rxproc-${process.pid}-${startTime}`;
-}
-
 /**
  * Where this host can make cgroups, found once (and the host's folder made) on first use; or why it cannot:
  * not Linux, no cgroup v2, or no right to create a cgroup under the host's own (neither root nor a
@@ -51,6 +45,8 @@ function findHome(): CgroupHome | NoCgroup {
   if (own === undefined) return { why: 'this process is in no cgroup v2 (/proc/self/cgroup has no "0::" line)' };
   const parent = `${mount}${own === '/' ? '' : own}`;
   const dir = `${parent}/${hostCgroupName()}`;
+  // What hosts that died without cleaning up left here (found empty), before this host adds its own.
+  removeLeftoverCgroups(parent);
   try {
     accessSync(`${parent}/cgroup.procs`, constants.W_OK);
     mkdirSync(dir);

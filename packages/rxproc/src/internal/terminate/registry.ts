@@ -1,6 +1,10 @@
 import { onExit } from 'signal-exit';
+import { CGROUP_STOP_SH } from './cgroupStop.js';
 import { GROUP_STOP_SH, startStopShell } from './groupMembers.js';
 import type { Tree } from './tree.js';
+
+/** What the reaper is handed: a process group, or a run cgroup; `afterMs` is the tree's killTimeout. */
+export type ReaperEntry = { readonly pgid: number; readonly afterMs: number } | { readonly cgroup: string; readonly afterMs: number };
 
 /**
  * Every process tree rxproc started that may still be alive, so that the host's exit (normal, SIGINT,
@@ -63,10 +67,17 @@ export function killAllNow(): void {
 }
 
 function killAllOnExit(): void {
-  const pending: Array<{ pgid: number; afterMs: number }> = [];
+  const pending: ReaperEntry[] = [];
   for (const tree of [...live, ...services]) {
-    if (!tree.isAlive() || !tree.signalGroup(tree.config.killSignal)) continue;
-    if (Number.isFinite(tree.config.killTimeout)) pending.push({ pgid: tree.pid, afterMs: tree.config.killTimeout });
+    const { cgroupPath, config } = tree;
+    if (cgroupPath !== undefined) {
+      // Handed over even when empty: the reaper removes the cgroup, whatever its killTimeout.
+      if (tree.isAlive()) tree.signalGroup(config.killSignal);
+      pending.push({ cgroup: cgroupPath, afterMs: config.killTimeout });
+      continue;
+    }
+    if (!tree.isAlive() || !tree.signalGroup(config.killSignal)) continue;
+    if (Number.isFinite(config.killTimeout)) pending.push({ pgid: tree.pid, afterMs: config.killTimeout });
   }
   live.clear();
   services.clear();
@@ -76,11 +87,16 @@ function killAllOnExit(): void {
 /**
  * The reaper: `sh -c REAPER_SCRIPT rxproc-reaper PGID MS [PGID MS …]`. Each group has already been sent its
  * killSignal; `rxp_stop` (see {@link GROUP_STOP_SH}) leaves it as soon as it is empty (or its id now belongs
- * to another group) and sends SIGKILL only to a group that is still ours after MS ms.
+ * to another group) and sends SIGKILL only to a group that is still ours after MS ms. A run cgroup comes as
+ * `cg:PATH MS` (MS may be `none`): `rxp_cgstop` (see {@link CGROUP_STOP_SH}) waits for it to empty, writes
+ * `cgroup.kill` after MS ms, and removes it.
  */
-export const REAPER_SCRIPT = `${GROUP_STOP_SH}
+export const REAPER_SCRIPT = `${GROUP_STOP_SH}${CGROUP_STOP_SH}
 while [ "$#" -ge 2 ]; do
-  rxp_stop - "$1" "$2" </dev/null >/dev/null 2>&1 &
+  case "$1" in
+    cg:*) rxp_cgstop - "\${1#cg:}" "$2" </dev/null >/dev/null 2>&1 & ;;
+    *) rxp_stop - "$1" "$2" </dev/null >/dev/null 2>&1 & ;;
+  esac
   shift 2
 done
 wait
@@ -88,10 +104,12 @@ wait
 
 /**
  * The host is going away and cannot wait for `killTimeout`: a detached shell outlives it and sends SIGKILL
- * to each group that is still alive, and still the same group, when its time is up.
+ * to each group that is still alive, and still the same group, when its time is up; a cgroup gets
+ * `cgroup.kill` and is removed. Exported for the specs; the exit hook is its caller.
  */
-function startReaper(pending: ReadonlyArray<{ pgid: number; afterMs: number }>): void {
-  const args = pending.flatMap(({ pgid, afterMs }) => [String(pgid), String(Math.max(0, Math.ceil(afterMs)))]);
+export function startReaper(pending: readonly ReaperEntry[]): void {
+  const ms = (afterMs: number): string => (Number.isFinite(afterMs) ? String(Math.max(0, Math.ceil(afterMs))) : 'none');
+  const args = pending.flatMap((entry) => ('cgroup' in entry ? [`cg:${entry.cgroup}`, ms(entry.afterMs)] : [String(entry.pgid), ms(entry.afterMs)]));
   try {
     startStopShell(REAPER_SCRIPT, 'rxproc-reaper', args, 'ignore');
   } catch {
