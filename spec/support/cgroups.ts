@@ -10,7 +10,7 @@ import { eventually } from './processes.js';
 
 /** The cgroup2 mount point from /proc/self/mountinfo (octal escapes decoded), or undefined. */
 export function cgroup2Mount(): string | undefined {
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+  for (const line of readText('/proc/self/mountinfo').split('\n')) {
     const [mounted, fs] = line.split(' - ');
     if (fs?.split(' ')[0] !== 'cgroup2') continue;
     return mounted!.split(' ')[4]!.replace(/\\([0-7]{3})/g, (_, code: string) => String.fromCharCode(parseInt(code, 8)));
@@ -21,12 +21,21 @@ export function cgroup2Mount(): string | undefined {
 /** This process's own cgroup folder: the mount, then the `0::` line of /proc/self/cgroup. */
 export function ownCgroup(): string | undefined {
   const mount = cgroup2Mount();
-  const line = readFileSync('/proc/self/cgroup', 'utf8')
+  const line = readText('/proc/self/cgroup')
     .split('\n')
     .find((l) => l.startsWith('0::'));
   if (mount === undefined || line === undefined) return undefined;
   const path = line.slice(3);
   return path === '/' ? mount : `${mount}${path}`;
+}
+
+/** A file's text, or '' where there is none (no /proc: not Linux). */
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 let count = 0;

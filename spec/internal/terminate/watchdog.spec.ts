@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WATCHDOG_SCRIPT } from '../../../packages/rxproc/src/internal/terminate/watchdog.js';
-import { makeSpecParent, populated, procsOf, removeSpecParent, startCgroupHost } from '../../support/cgroups.js';
+import { makeSpecParent, populated, procsOf, removeSpecParent, startCgroupHost, startEscapee } from '../../support/cgroups.js';
 import { canForceReuse, forcedReuse } from '../../support/pidReuse.js';
 import { eventually, isAlive } from '../../support/processes.js';
 
@@ -87,6 +87,19 @@ describe('watchdog: run cgroups after a SIGKILLed host', function () {
     expect(await eventually(() => !ready.pids.some(isAlive), 15000), 'both are gone').to.equal(true);
     expect(performance.now() - killedAt, 'alive until the grace was over').to.be.at.least(300);
     expect(await eventually(() => !existsSync(dirname(ready.runs[0]!)), 15000), 'the cgroup and host folder are gone').to.equal(true);
+  });
+
+  it('keeps its list straight: a path released, re-added or a prefix of another (run-1, run-10)', async () => {
+    const folder = `${parent}/rxproc-7-8`;
+    const runs = ['run-1', 'run-10', 'run-2', 'run-3', 'run-4'].map((run) => `${folder}/${run}`);
+    const children = await Promise.all(runs.map((run) => startEscapee(run)));
+    const [one, ten, two, three, four] = runs as [string, string, string, string, string];
+    const lines = [`c+ 0 ${one}`, `c+ 0 ${ten}`, `c+ 0 ${two}`, `c+ 0 ${three}`, `c- ${one}`, `c+ 0 ${two}`, `c- ${three}`, `c+ 0 ${four}`, `c- ${four}`];
+    const watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, 'rxproc-watchdog'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    watchdog.stdin.end(lines.map((line) => `${line}\n`).join(''));
+    expect(await eventually(() => watchdog.exitCode !== null, 15000), 'the watchdog is done').to.equal(true);
+    expect(runs.map(existsSync)).to.deep.equal([true, false, false, true, true]);
+    expect(children.map((child) => isAlive(child.pid!))).to.deep.equal([true, false, false, true, true]);
   });
 
   it('leaves a released cgroup as it is', async () => {

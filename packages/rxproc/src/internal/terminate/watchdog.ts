@@ -12,17 +12,23 @@ import { GROUP_STOP_SH, startStopShell } from './groupMembers.js';
  * group that reused the id. Builtins only while the host lives, so it costs no process per registration.
  *
  * Run cgroups (`containment: 'cgroup'`) come as "c+ GRACE PATH" / "c- PATH", the path last; a path that
- * fails `rxp_cgok` is ignored, so it cannot split into words or globs in `$cgroups`. On EOF each is ended
+ * fails `rxp_cgok` is ignored, so it cannot split into words or globs in `$cgroups` (" PATH|GRACE …": `|`
+ * is outside the paths' alphabet; taken off by parameter expansion, not a loop, so a thousand live cgroups
+ * cost no more than a few). On EOF each is ended
  * by `rxp_cgstop` (see {@link CGROUP_STOP_SH}): SIGTERM, `cgroup.kill` after GRACE, then removed.
  */
 export const WATCHDOG_SCRIPT = `${GROUP_STOP_SH}${CGROUP_STOP_SH}
-groups='' cgroups=''
-cg_drop() { rest=''; for e in $cgroups; do [ "\${e#*:}" = "$1" ] || rest="$rest $e"; done; cgroups=$rest; }
+groups='' cgroups=' '
+cg_drop() {
+  case $cgroups in *" $1|"*) ;; *) return 0 ;; esac
+  rest=\${cgroups#*" $1|"}
+  cgroups="\${cgroups%%" $1|"*} \${rest#* }"
+}
 while read -r op a b; do
   case "$op" in
     +) case "$a" in ''|*[!0-9]*) continue ;; esac; case "$b" in none|[0-9]*) ;; *) continue ;; esac; groups="$groups $a:$b" ;;
     -) case "$a" in ''|*[!0-9]*) continue ;; esac; rest=''; for e in $groups; do case "$e" in "$a":*) ;; *) rest="$rest $e" ;; esac; done; groups=$rest ;;
-    c+) case "$a" in none) ;; ''|*[!0-9]*) continue ;; esac; rxp_cgok "$b" || continue; cg_drop "$b"; cgroups="$cgroups $a:$b" ;;
+    c+) case "$a" in none) ;; ''|*[!0-9]*) continue ;; esac; rxp_cgok "$b" || continue; cg_drop "$b"; cgroups="$cgroups$b|$a " ;;
     c-) [ -z "$b" ] && rxp_cgok "$a" && cg_drop "$a" ;;
   esac
 done
@@ -30,7 +36,7 @@ for e in $groups; do
   rxp_stop TERM "\${e%%:*}" "\${e#*:}" </dev/null >/dev/null 2>&1 &
 done
 for e in $cgroups; do
-  rxp_cgstop TERM "\${e#*:}" "\${e%%:*}" </dev/null >/dev/null 2>&1 &
+  rxp_cgstop TERM "\${e%|*}" "\${e##*|}" </dev/null >/dev/null 2>&1 &
 done
 wait
 `;
