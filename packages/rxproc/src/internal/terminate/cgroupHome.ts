@@ -1,5 +1,6 @@
 import { accessSync, constants, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { hostCgroupName, removeLeftoverCgroups } from './cgroupLeftovers.js';
+import { isRunCgroupPath } from './cgroupStop.js';
 
 /** Where this host makes its runs' cgroups. */
 export interface CgroupHome {
@@ -45,6 +46,8 @@ function findHome(): CgroupHome | NoCgroup {
   if (own === undefined) return { why: 'this process is in no cgroup v2 (/proc/self/cgroup has no "0::" line)' };
   const parent = `${mount}${own === '/' ? '' : own}`;
   const dir = `${parent}/${hostCgroupName()}`;
+  // The watchdog and the reaper take only plain paths (no space, quote or escape such as systemd's `\x2d`).
+  if (!isRunCgroupPath(`${dir}/run-1`)) return { why: `the host's cgroup path ${parent} has characters the watchdog does not take` };
   // What hosts that died without cleaning up left here (found empty), before this host adds its own.
   removeLeftoverCgroups(parent);
   try {

@@ -23,7 +23,14 @@ export class RunCgroup {
   /** Makes a new run cgroup in the host's folder. */
   static create(home: CgroupHome): RunCgroup {
     const path = `${home.dir}/run-${++runs}`;
-    mkdirSync(path);
+    try {
+      mkdirSync(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // The host's folder went (the exit reaper removes it when the host is told to exit and does not): again.
+      mkdirSync(home.dir);
+      mkdirSync(path);
+    }
     return new RunCgroup(path, home);
   }
 
