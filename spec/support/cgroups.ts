@@ -137,3 +137,16 @@ export async function startCgroupHost(options: {
   });
   return { host, ready };
 }
+
+/** For a describe block: a spec parent cgroup of its own for each test (the test skipped where none can be made), removed after it. */
+export function useSpecParent(): () => string {
+  let parent = '';
+  beforeEach(function () {
+    parent = makeSpecParent() ?? '';
+    if (parent === '') this.skip();
+  });
+  afterEach(async () => {
+    if (parent !== '') await removeSpecParent(parent);
+  });
+  return () => parent;
+}

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostCgroupName, removeLeftoverCgroups } from '../../../packages/rxproc/src/internal/terminate/cgroupLeftovers.js';
-import { makeSpecParent, populated, removeSpecParent, startEscapee } from '../../support/cgroups.js';
+import { populated, startEscapee, useSpecParent } from '../../support/cgroups.js';
 
 /** Field 22 of /proc/PID/stat: the start time in clock ticks since boot. */
 const startTime = (pid: number | 'self'): string => {
@@ -27,14 +27,8 @@ describe('cgroupLeftovers: hostCgroupName', () => {
 describe('cgroupLeftovers: removeLeftoverCgroups', function () {
   this.timeout(30000);
   let parent = '';
-
-  beforeEach(function () {
-    parent = makeSpecParent() ?? '';
-    if (parent === '') this.skip();
-  });
-  afterEach(async () => {
-    if (parent !== '') await removeSpecParent(parent);
-  });
+  const specParent = useSpecParent();
+  beforeEach(() => (parent = specParent()));
 
   const make = (...paths: string[]): void => paths.forEach((path) => mkdirSync(`${parent}/${path}`, { recursive: true }));
   const exists = (path: string): boolean => existsSync(`${parent}/${path}`);

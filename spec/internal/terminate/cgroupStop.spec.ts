@@ -5,7 +5,7 @@ import { CGROUP_STOP_SH, isRunCgroupPath } from '../../../packages/rxproc/src/in
 import { GROUP_STOP_SH } from '../../../packages/rxproc/src/internal/terminate/groupMembers.js';
 import { REAPER_SCRIPT } from '../../../packages/rxproc/src/internal/terminate/registry.js';
 import { guardCgroup, WATCHDOG_SCRIPT } from '../../../packages/rxproc/src/internal/terminate/watchdog.js';
-import { makeSpecParent, populated, procsOf, removeSpecParent, startEscapee } from '../../support/cgroups.js';
+import { populated, procsOf, startEscapee, useSpecParent } from '../../support/cgroups.js';
 import { eventually, isAlive } from '../../support/processes.js';
 
 const GOOD = ['/sys/fs/cgroup/unified/rxproc-12-345/run-1', '/sys/fs/cgroup/user.slice/user@0.service/app-x_y.slice/rxproc-1-2/run-30'];
@@ -63,14 +63,8 @@ describe('cgroupStop: which paths the watchdog and the reaper accept', () => {
 describe('cgroupStop: the shell refuses bad paths (no signal, cgroup.kill or rmdir outside the pattern)', function () {
   this.timeout(30000);
   let parent = '';
-
-  beforeEach(function () {
-    parent = makeSpecParent() ?? '';
-    if (parent === '') this.skip();
-  });
-  afterEach(async () => {
-    if (parent !== '') await removeSpecParent(parent);
-  });
+  const specParent = useSpecParent();
+  beforeEach(() => (parent = specParent()));
 
   /** Real populated cgroups that bad paths name (or reach through `..`). */
   async function victims(): Promise<{ paths: string[]; cgroups: string[]; children: ChildProcess[] }> {

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { liveProcessCount, spawn$ } from '../../../packages/rxproc/src/index.js';
 import { REAPER_SCRIPT } from '../../../packages/rxproc/src/internal/terminate/registry.js';
 import { delay, outcome } from '../../support/outcome.js';
-import { makeSpecParent, removeSpecParent, startCgroupHost } from '../../support/cgroups.js';
+import { startCgroupHost, useSpecParent } from '../../support/cgroups.js';
 import { canForceReuse, forcedReuse } from '../../support/pidReuse.js';
 import { eventually, isAlive } from '../../support/processes.js';
 
@@ -134,14 +134,8 @@ describe('host exit: the reaper', function () {
 describe('host exit: run cgroups through the reaper', function () {
   this.timeout(30000);
   let parent = '';
-
-  beforeEach(function () {
-    parent = makeSpecParent() ?? '';
-    if (parent === '') this.skip();
-  });
-  afterEach(async () => {
-    if (parent !== '') await removeSpecParent(parent);
-  });
+  const specParent = useSpecParent();
+  beforeEach(() => (parent = specParent()));
 
   const exitHost = async (host: ChildProcess): Promise<void> => {
     host.stdin!.write('exit\n');

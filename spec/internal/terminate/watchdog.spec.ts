@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { WATCHDOG_SCRIPT } from '../../../packages/rxproc/src/internal/terminate/watchdog.js';
-import { makeSpecParent, populated, procsOf, removeSpecParent, startCgroupHost, startEscapee } from '../../support/cgroups.js';
+import { populated, procsOf, startCgroupHost, startEscapee, useSpecParent } from '../../support/cgroups.js';
 import { canForceReuse, forcedReuse } from '../../support/pidReuse.js';
 import { eventually, isAlive } from '../../support/processes.js';
 
@@ -61,14 +61,8 @@ describe('watchdog (the shell that outlives a SIGKILLed host)', function () {
 describe('watchdog: run cgroups after a SIGKILLed host', function () {
   this.timeout(30000);
   let parent = '';
-
-  beforeEach(function () {
-    parent = makeSpecParent() ?? '';
-    if (parent === '') this.skip();
-  });
-  afterEach(async () => {
-    if (parent !== '') await removeSpecParent(parent);
-  });
+  const specParent = useSpecParent();
+  beforeEach(() => (parent = specParent()));
 
   it('ends a setsid escapee and removes its cgroup and the host folder', async () => {
     const { host, ready } = await startCgroupHost({ mode: 'watchdog', parent, killTimeout: 5000 });
