@@ -62,7 +62,9 @@ describe('reliability: stop (stop and still see the end)', function () {
   it('a SIGTERM-ignoring tree is SIGKILLed after killTimeout, and the run still completes', async () => {
     const { stop, watch } = stopOn((event) => event.type === 'stdout');
     const tree = `trap '' TERM; sleep 60 & echo ready; wait`;
-    const { result, kills } = await recordKills(() => outcome(watchEvents(spawn$('sh', ['-c', tree], { stop, killTimeout: 150, containment: 'group' }), watch)));
+    const { result, kills } = await recordKills(() =>
+      outcome(watchEvents(spawn$('sh', ['-c', tree], { stop, killTimeout: 150, containment: 'group' }), watch)),
+    );
     const pid = (result.events[0] as { pid: number }).pid;
     expect(kills).to.deep.include([-pid, 'SIGTERM']);
     expect(kills).to.deep.include([-pid, 'SIGKILL']);
