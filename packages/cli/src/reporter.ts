@@ -68,7 +68,7 @@ export class Reporter {
     this.info(`${(this.paints.get(task) ?? String)(task)} ${text}`);
   }
 
-  /** A request of `rxproc restart`, `stop` or `start` (or a watched change): what was asked, before it is done. */
+  /** A request of `rxproc restart`, `stop` or `start`, once accepted: what was asked, before it is done. */
   control(command: string, tasks: readonly string[], text: string): void {
     if (this.json) return this.emit({ event: 'control', command, tasks });
     this.info(text);

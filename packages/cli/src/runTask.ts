@@ -110,16 +110,19 @@ export function runTask(task: TaskState, context: RunTaskContext): void {
     withLines(process$).subscribe({
       next: (event) => {
         if (!current()) return;
+        // Lines first: they are nearly every event.
+        if (event.type === 'line') {
+          showLine(task, reporter, event.stream, event.line);
+          task.lastLine = event.line;
+          if (!task.isReady && task.readyPattern?.test(event.line) === true) becomeReady();
+          return;
+        }
         if (event.type === 'spawn' && local[event.stage ?? 0] === true) context.spawned?.(task, event.pid);
         // A run in a cgroup tells what its whole tree cost, exactly (every stage's).
         if (event.type === 'exit' && event.usage !== undefined) task.cgroupCpuMs = (task.cgroupCpuMs ?? 0) + event.usage.userCpuMs + event.usage.systemCpuMs;
         // A pipeline's upstream stages: the task's pid and exit are its last stage's, as before.
         if ((event.type === 'spawn' || event.type === 'exit') && event.stage !== undefined && event.stage !== lastStage) return;
-        if (event.type === 'line') {
-          showLine(task, reporter, event.stream, event.line);
-          task.lastLine = event.line;
-          if (!task.isReady && task.readyPattern?.test(event.line) === true) becomeReady();
-        } else if (event.type === 'spawn') {
+        if (event.type === 'spawn') {
           task.exitSeen = false;
           task.pid = event.pid;
           task.spawnedAt = performance.now();

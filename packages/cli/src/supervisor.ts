@@ -30,7 +30,7 @@ export class Supervisor implements ActionHost {
   private stopTicker: (() => void) | undefined;
   private readonly context: RunTaskContext;
   /** Told the run's code as it ends (the control socket's last answers), before `run` resolves. */
-  private readonly endListeners: Array<(code: number) => void> = [];
+  private readonly endListeners = new Set<(code: number) => void>();
 
   constructor(
     readonly file: TaskFile,
@@ -74,9 +74,10 @@ export class Supervisor implements ActionHost {
     return this.finishing !== undefined;
   }
 
-  /** Calls `listener` with the run's code as it ends, before `run` resolves. */
-  whenEnded(listener: (code: number) => void): void {
-    this.endListeners.push(listener);
+  /** Calls `listener` with the run's code as it ends, before `run` resolves; returns its remover. */
+  whenEnded(listener: (code: number) => void): () => boolean {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
   }
 
   /** Stops every task in order, then ends the run with `code`; `false` when a stop is already under way. */
@@ -107,10 +108,8 @@ export class Supervisor implements ActionHost {
     if (this.summarised) return;
     this.summarised = true;
     this.meter?.sample();
-    this.reporter.summary(
-      this.tasks.map((task) => resultOf(task, this.meter?.usageOf(task.name))),
-      code,
-    );
+    const results = this.tasks.map((task) => resultOf(task, this.meter?.usageOf(task.name)));
+    this.reporter.summary(results, code);
     for (const task of this.tasks) {
       task.log?.close();
       void task.watcher?.close();
@@ -130,8 +129,9 @@ export class Supervisor implements ActionHost {
         task.failure = verdict.skip;
       }
       if (verdict !== 'start') continue;
-      runTask(task, this.context);
+      // The watch first, so that a first start that fails at once waits for a change too.
       task.watcher ??= restartOnChange(task, this, this.context.baseDir, this.reporter);
+      runTask(task, this.context);
     }
     this.checkEnd();
   }

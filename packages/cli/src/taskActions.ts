@@ -96,13 +96,15 @@ export async function restartTasks(host: ActionHost, tasks: readonly TaskState[]
   await stopInWaves(host.file, affected, (task) => host.stopTask(task));
   for (const task of affected) task.restarting = false;
   // The whole run's stop came meanwhile: it has them.
-  if (host.isStopping()) return [];
-  for (const task of affected) {
+  if (host.isStopping()) throw new ControlError('stopping', 'the run began to stop during the restart');
+  // A task `rxproc stop` asked for meanwhile stays stopped.
+  const restarted = affected.filter((task) => task.held === undefined);
+  for (const task of restarted) {
     resetForStart(task);
     task.restarts++;
   }
   host.startWhatCan();
-  return affected.map((task) => task.name);
+  return restarted.map((task) => task.name);
 }
 
 /**
@@ -141,6 +143,7 @@ export async function stopTasks(
 export function startTasks(host: ActionHost, tasks: readonly TaskState[], announce: () => void = () => undefined): string[] {
   refuseWhileStopping(host);
   for (const task of tasks) {
+    if (task.status === 'stopped' && !task.runs.isSettled()) throw new ControlError('stopping', `${task.name} is still stopping: start it once it is gone`);
     const starting = task.status === 'waiting' && task.held === undefined;
     if (isLive(task) || starting || task.restarting === true) {
       const how =

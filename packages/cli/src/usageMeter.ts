@@ -10,9 +10,9 @@ export type { UsageFigures } from './usageFigures.js';
 export interface UsageMeterOptions {
   /** The proc file system; `/proc` unless told. */
   readonly procRoot?: string;
-  /** Clock ticks per second of /proc's times; asked of `getconf CLK_TCK` (else 100) unless told. */
+  /** Clock ticks per second of /proc's times; read from the kernel's auxiliary vector (else 100) unless told. */
   readonly clockTicks?: number;
-  /** Bytes per page of /proc's RSS; asked of `getconf PAGESIZE` (else 4096) unless told. */
+  /** Bytes per page of /proc's RSS; read from the kernel's auxiliary vector (else 4096) unless told. */
   readonly pageSize?: number;
 }
 
@@ -54,7 +54,7 @@ export class UsageMeter {
   constructor(options: UsageMeterOptions = {}) {
     this.procRoot = options.procRoot ?? '/proc';
     this.available = process.platform === 'linux' && isReadableDir(this.procRoot);
-    // getconf runs at most once, the first time a figure needs the units.
+    // The units are read at most once, the first time a figure needs them.
     const { clockTicks, pageSize } = options;
     this.units = () => ({ clockTicks: clockTicks ?? procUnits().clockTicks, pageSize: pageSize ?? procUnits().pageSize });
   }

@@ -40,10 +40,10 @@ async function ask(request: ControlRequest, options: CommandOptions, onAnswer?: 
 }
 
 async function logsCommand(asked: string[], options: CommandOptions): Promise<unknown> {
-  // No task named: every task of the run (asked first, for their names).
-  const names = asked.length > 0 ? asked : ((await ask({ command: 'info' }, options)).tasks as string[]);
-  // The same lines as the run printed them: prefixed and coloured, or its --json records.
-  const reporter = new Reporter(names, options.json === true, colorWanted(process.env, process.stdout.isTTY === true), print);
+  // The run's task names, in its order: the prefixes and colours are the run's (no task named: all of them).
+  const all = (await ask({ command: 'info' }, options)).tasks as string[];
+  const names = asked.length > 0 ? asked : all;
+  const reporter = new Reporter(all, options.json === true, colorWanted(process.env, process.stdout.isTTY === true), print);
   process.stdout.on('error', () => process.exit(0));
   const show = (answer: ControlAnswer): void => {
     const entry = answer.entry as LogEntry;

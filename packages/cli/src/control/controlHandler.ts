@@ -65,11 +65,14 @@ export function controlHandler(run: ControlledRun): ControlHandler {
         for (const entry of book.recent(names, request.lines ?? DEFAULT_LOG_LINES)) reply.send({ entry });
         if (request.follow !== true) return reply.done();
         const unfollow = book.follow(names, (entry) => reply.send({ entry }));
-        reply.onClose(unfollow);
         // The run's end ends the following (and its last lines have been sent).
-        supervisor.whenEnded(() => {
+        const forget = supervisor.whenEnded(() => {
           unfollow();
           reply.done({ ended: true });
+        });
+        reply.onClose(() => {
+          unfollow();
+          forget();
         });
       }
     }

@@ -17,13 +17,6 @@ export type ControlRequest =
 /** Why a request failed, for programs (`message` says it for people). */
 export type ControlErrorCode = 'bad-request' | 'no-such-task' | 'already-running' | 'not-running' | 'stopping';
 
-/** A failed request's answer. */
-export interface ControlFailure {
-  readonly ok: false;
-  readonly error: ControlErrorCode;
-  readonly message: string;
-}
-
 /** A request refused by the run: the answer's `error` and `message`. */
 export class ControlError extends Error {
   override name = 'ControlError';

@@ -4,7 +4,7 @@ import { SpawnError } from '../../errors/SpawnError.js';
 import type { ResolvedOptions } from '../options/validateOptions.js';
 import type { StageSpec } from '../options/stageSpec.js';
 import { cgroupHome } from '../terminate/cgroupHome.js';
-import { LIMIT_CONTROLLERS, missingControllers } from '../terminate/cgroupLimits.js';
+import { missingControllers, neededControllers } from '../terminate/cgroupLimits.js';
 import { CgroupTree } from '../terminate/cgroupTree.js';
 import { ProcessTree } from '../terminate/processTree.js';
 import { track, untrack } from '../terminate/registry.js';
@@ -51,11 +51,11 @@ export function runCgroupFor({ command, args, options }: StageSpec, startedAt: n
  * offers them); `undefined` when they are.
  */
 function controllersFor(dir: string, limits: ProcessLimits): string | undefined {
-  const wanted = Object.keys(limits).flatMap((key) =>
-    Object.hasOwn(LIMIT_CONTROLLERS, key) ? [`+${LIMIT_CONTROLLERS[key as keyof typeof LIMIT_CONTROLLERS]}`] : [],
-  );
+  const wanted = neededControllers(limits).map((name) => `+${name}`);
+  if (wanted.length === 0) return undefined;
   try {
     writeFileSync(`${dir}/cgroup.subtree_control`, wanted.join(' '));
+    if (wanted.includes('+memory')) RunCgroup.memoryPeakMayExist();
   } catch {
     // not offered: said below
   }

@@ -1,5 +1,6 @@
-import { accessSync, constants, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, rmdirSync } from 'node:fs';
 import { hostCgroupName, removeLeftoverCgroups } from './cgroupLeftovers.js';
+import { safeRead } from './groupMembers.js';
 import { isRunCgroupPath } from './cgroupStop.js';
 
 /** Where this host makes its runs' cgroups. */
@@ -25,6 +26,11 @@ export function cgroup2Mount(mountinfo = safeRead('/proc/self/mountinfo')): stri
     return fields!.split(' ')[4]!.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
   }
   return undefined;
+}
+
+/** What `cgroupHome` found, if it was asked already (nothing is made or looked for here). */
+export function foundCgroupHome(): CgroupHome | NoCgroup | undefined {
+  return found;
 }
 
 /**
@@ -65,12 +71,4 @@ function findHome(): CgroupHome | NoCgroup {
     }
   });
   return { parent, dir };
-}
-
-function safeRead(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { readdirSync, rmdirSync } from 'node:fs';
+import { safeRead } from './groupMembers.js';
 
 /** A host's folder: `rxproc-<pid>-<start time in clock ticks since boot>`. */
 const HOST_FOLDER = /^rxproc-([0-9]+)-([0-9]+)$/;
@@ -40,21 +41,21 @@ export function removeLeftoverCgroups(parent: string): number {
 
 /** Whether process `pid` is alive and started at `ticks` (a zombie has ended: it only waits to be reaped). */
 function isAlive(pid: string, ticks: string): boolean {
-  const stat = read(`/proc/${pid}/stat`);
+  const stat = safeRead(`/proc/${pid}/stat`);
   if (stat === undefined) return false;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return fields[0] !== 'Z' && fields[19] === ticks;
 }
 
 function startTime(pid: string): string | undefined {
-  const stat = read(`/proc/${pid}/stat`);
+  const stat = safeRead(`/proc/${pid}/stat`);
   // "pid (comm) state …": comm may hold spaces and parentheses; field 22 is the 20th after the last ')'.
   return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
 }
 
 /** A cgroup is empty when `cgroup.events` says `populated 0`; unreadable counts as not empty. */
 function isEmpty(cgroup: string): boolean {
-  return read(`${cgroup}/cgroup.events`)?.split('\n').includes('populated 0') === true;
+  return safeRead(`${cgroup}/cgroup.events`)?.split('\n').includes('populated 0') === true;
 }
 
 function folders(path: string): string[] {
@@ -73,13 +74,5 @@ function remove(path: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function read(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'latin1');
-  } catch {
-    return undefined;
   }
 }

@@ -65,7 +65,8 @@ export function checkLimits(value: unknown): string | undefined {
 }
 
 /** The controllers `limits` needs, in the fixed order memory, pids, cpu. */
-function neededControllers(limits: ProcessLimits): string[] {
+/** The controllers these limits need, by name (`memory`, `pids`, `cpu`), for the keys that are set. */
+export function neededControllers(limits: ProcessLimits): string[] {
   return KEYS.filter((key) => limits[key] !== undefined).map((key) => LIMIT_CONTROLLERS[key]);
 }
 

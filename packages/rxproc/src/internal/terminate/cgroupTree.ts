@@ -69,9 +69,9 @@ export class CgroupTree implements Tree {
 
   private stop(): void {
     if (this.settled) return;
-    if (!this.isAlive() || !this.cgroup.signal(this.config.killSignal)) {
-      if (this.exited && !this.cgroup.populated()) return this.settle();
-    }
+    // One look at the cgroup decides: gone already (the leader's exit seen, nothing left), or signal what is there.
+    if (this.exited && !this.cgroup.populated()) return this.settle();
+    this.cgroup.signal(this.config.killSignal);
     const { killTimeout } = this.config;
     if (killTimeout === 0) this.escalate();
     // Unref'd, confirmed after a poll (see ProcessTree).

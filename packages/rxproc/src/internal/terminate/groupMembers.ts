@@ -42,7 +42,8 @@ function safeReaddir(path: string): string[] | undefined {
   }
 }
 
-function safeRead(path: string): string | undefined {
+/** A file's text, or `undefined` when it cannot be read (gone, not allowed). */
+export function safeRead(path: string): string | undefined {
   try {
     return readFileSync(path, 'latin1');
   } catch {
@@ -120,6 +121,11 @@ done
 kill -s KILL -- "-$2" 2>/dev/null
 }
 `;
+
+/** A grace as the stop shells take it: whole ms, or `none` for an infinite killTimeout. */
+export function graceArg(killTimeout: number): string {
+  return Number.isFinite(killTimeout) ? String(Math.max(0, Math.ceil(killTimeout))) : 'none';
+}
 
 /**
  * Starts one of rxproc's own stop shells (the reaper, the watchdog): `/bin/sh -c SCRIPT NAME ARGS…`,

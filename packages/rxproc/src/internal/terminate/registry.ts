@@ -1,6 +1,6 @@
 import { onExit } from 'signal-exit';
 import { CGROUP_STOP_SH } from './cgroupStop.js';
-import { GROUP_STOP_SH, startStopShell } from './groupMembers.js';
+import { GROUP_STOP_SH, graceArg, startStopShell } from './groupMembers.js';
 import type { Tree } from './tree.js';
 
 /** What the reaper is handed: a process group, or a run cgroup; `afterMs` is the tree's killTimeout. */
@@ -108,8 +108,9 @@ wait
  * `cgroup.kill` and is removed. Exported for the specs; the exit hook is its caller.
  */
 export function startReaper(pending: readonly ReaperEntry[]): void {
-  const ms = (afterMs: number): string => (Number.isFinite(afterMs) ? String(Math.max(0, Math.ceil(afterMs))) : 'none');
-  const args = pending.flatMap((entry) => ('cgroup' in entry ? [`cg:${entry.cgroup}`, ms(entry.afterMs)] : [String(entry.pgid), ms(entry.afterMs)]));
+  const args = pending.flatMap((entry) =>
+    'cgroup' in entry ? [`cg:${entry.cgroup}`, graceArg(entry.afterMs)] : [String(entry.pgid), graceArg(entry.afterMs)],
+  );
   try {
     startStopShell(REAPER_SCRIPT, 'rxproc-reaper', args, 'ignore');
   } catch {

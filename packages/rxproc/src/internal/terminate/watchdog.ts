@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { CGROUP_STOP_SH, isRunCgroupPath } from './cgroupStop.js';
-import { GROUP_STOP_SH, startStopShell } from './groupMembers.js';
+import { GROUP_STOP_SH, graceArg, startStopShell } from './groupMembers.js';
 
 /**
  * The opt-in guard against the host's sudden death (SIGKILL, the OOM killer, a crash that runs no exit
@@ -58,12 +58,9 @@ function start(): ChildProcess {
   return child;
 }
 
-/** The grace the shell expects: whole ms, or `none` for an infinite killTimeout. */
-const grace = (killTimeout: number): string => (Number.isFinite(killTimeout) ? String(Math.max(0, Math.ceil(killTimeout))) : 'none');
-
 /** Puts a process group under the watchdog; `killTimeout` in ms (Infinity: SIGTERM only). */
 export function guard(pgid: number, killTimeout: number): void {
-  send(`+ ${pgid} ${grace(killTimeout)}`);
+  send(`+ ${pgid} ${graceArg(killTimeout)}`);
 }
 
 /** Takes a group that is gone off the watchdog's list. */
@@ -78,7 +75,7 @@ export function release(pgid: number): void {
  */
 export function guardCgroup(path: string, killTimeout: number): void {
   if (!isRunCgroupPath(path)) throw new TypeError(`not a run cgroup of rxproc: ${JSON.stringify(path)}`);
-  send(`c+ ${grace(killTimeout)} ${path}`);
+  send(`c+ ${graceArg(killTimeout)} ${path}`);
 }
 
 /** Takes a run cgroup off the watchdog's list (it is gone, or the host removes it itself). */
